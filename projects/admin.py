@@ -1,0 +1,109 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .github_urls import InvalidGitHubURL, parse_github_url
+from .models import Author, Authorship, Project, Topic
+from .selectors import project_with_repository
+
+
+class ProjectAdminForm(forms.ModelForm):
+    """Editors give a GitHub URL; owner, name and sub-path are derived from it."""
+
+    repo_url = forms.CharField(
+        label=_("GitHub URL"),
+        help_text=_("https://github.com/OWNER/NAME, or …/tree/BRANCH/PATH for a folder of a repository."),
+        max_length=500,
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "slug",
+            "repo_url",
+            "description",
+            "topics",
+            "paper_urls",
+            "demo_url",
+            "authors_et_al",
+            "status",
+            "status_reason",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["repo_url"].initial = self.instance.html_url
+
+    def clean_repo_url(self):
+        try:
+            ref = parse_github_url(self.cleaned_data["repo_url"])
+        except InvalidGitHubURL as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+        other = project_with_repository(owner=ref.owner, name=ref.name, sub_path=ref.sub_path)
+        if other is not None and other.pk != self.instance.pk:
+            raise forms.ValidationError(
+                _("%(repo)s is already in the catalogue as “%(name)s”.") % {"repo": ref.html_url, "name": other},
+                code="duplicate",
+            )
+        self.instance.repo_owner, self.instance.repo_name, self.instance.sub_path = ref.owner, ref.name, ref.sub_path
+        return ref.html_url
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    autocomplete_fields = ["author"]
+    ordering = ["position", "id"]
+    extra = 1
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
+    list_display = ["name", "full_name", "status", "stars", "archived", "last_fetched_at", "fetch_error_short"]
+    list_filter = ["status", "archived", "topics"]
+    search_fields = ["name", "slug", "repo_owner", "repo_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["topics"]
+    inlines = [AuthorshipInline]
+    readonly_fields = [
+        "stars",
+        "forks",
+        "watchers",
+        "open_issues",
+        "stars_gained_30d",
+        "archived",
+        "license",
+        "language",
+        "repo_created_at",
+        "pushed_at",
+        "last_fetched_at",
+        "fetch_error",
+        "missing_since",
+        "github_id",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "repo_url", "description", "topics", "paper_urls", "demo_url"]}),
+        (_("Credits"), {"fields": ["authors_et_al"]}),
+        (_("Editorial status"), {"fields": ["status", "status_reason"]}),
+        (_("Fetched from GitHub"), {"fields": readonly_fields, "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("fetch error"))
+    def fetch_error_short(self, project):
+        return project.fetch_error[:60]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "affiliation", "github_login"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "affiliation", "github_login"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name"]
+    search_fields = ["slug", "name"]

@@ -1,0 +1,166 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .github_urls import github_html_url
+
+
+class Topic(models.Model):
+    """A subject tag (``object-detection``); projects carry several, lists filter by them."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class Author(models.Model):
+    """A person or an organization credited with projects."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANIZATION = "organization", _("Organization")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    github_login = models.CharField(_("GitHub login"), max_length=39, blank=True)
+    url = models.URLField(_("URL"), blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("author-detail", kwargs={"slug": self.slug})
+
+
+class ProjectQuerySet(models.QuerySet):
+    def tracked(self):
+        return self.filter(status=Project.Status.TRACKED)
+
+    def with_credits(self):
+        """Authors in credit order and topics, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
+            "topics",
+        )
+
+
+class Project(models.Model):
+    """A GitHub repository (or a folder of one) that MLTop follows."""
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", _("Candidate")
+        TRACKED = "tracked", _("Tracked")
+        EXCLUDED = "excluded", _("Excluded")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    repo_owner = models.CharField(_("repository owner"), max_length=39)
+    repo_name = models.CharField(_("repository name"), max_length=100)
+    sub_path = models.CharField(
+        _("sub-path"), max_length=255, blank=True, help_text=_("Folder inside the repository, if any.")
+    )
+    github_id = models.BigIntegerField(_("GitHub repository id"), null=True, blank=True, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    topics = models.ManyToManyField(Topic, related_name="projects", blank=True, verbose_name=_("topics"))
+    paper_urls = models.JSONField(_("paper links"), default=list, blank=True)
+    demo_url = models.URLField(_("demo link"), blank=True)
+    authors = models.ManyToManyField(Author, through="Authorship", related_name="projects", verbose_name=_("authors"))
+    authors_et_al = models.BooleanField(
+        _("et al."), default=False, help_text=_("More people worked on it than the authors listed.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CANDIDATE)
+    status_reason = models.TextField(
+        _("reason for status"), blank=True, help_text=_("Shown publicly when a project is excluded.")
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    # Latest fetched figures and repository facts; written by the stats pipeline only.
+    stars = models.PositiveIntegerField(_("stars"), null=True, blank=True)
+    forks = models.PositiveIntegerField(_("forks"), null=True, blank=True)
+    watchers = models.PositiveIntegerField(_("watchers"), null=True, blank=True)
+    open_issues = models.PositiveIntegerField(_("open issues"), null=True, blank=True)
+    stars_gained_30d = models.IntegerField(_("stars gained in 30 days"), null=True, blank=True)
+    archived = models.BooleanField(_("archived"), default=False)
+    license = models.CharField(_("license"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=100, blank=True)
+    repo_created_at = models.DateTimeField(_("repository created at"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("last pushed at"), null=True, blank=True)
+    last_fetched_at = models.DateTimeField(_("last fetched at"), null=True, blank=True)
+    fetch_error = models.TextField(_("last fetch error"), blank=True)
+    missing_since = models.DateTimeField(
+        _("missing since"), null=True, blank=True, help_text=_("GitHub answered 'not found'.")
+    )
+    etag = models.CharField(_("ETag"), max_length=200, blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("repo_owner"),
+                Lower("repo_name"),
+                "sub_path",
+                name="project_unique_repository",
+                violation_error_message=_("This GitHub repository is already in the catalogue."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-stars"], name="project_status_stars"),
+            models.Index(fields=["-stars"], name="project_stars"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("project-detail", kwargs={"slug": self.slug})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.repo_owner}/{self.repo_name}"
+
+    @property
+    def html_url(self) -> str:
+        return github_html_url(self.repo_owner, self.repo_name, self.sub_path)
+
+    @property
+    def is_missing(self) -> bool:
+        return self.missing_since is not None
+
+
+class Authorship(models.Model):
+    """One author's credit on one project, in credit order."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        # Positions are not unique so that editors can swap two credits in one save.
+        ordering = ["project", "position", "id"]
+        verbose_name = _("authorship")
+        verbose_name_plural = _("authorships")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "author"], name="authorship_unique_author"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.project}"

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from rankings.seeding import seed_load
+
+
+class Command(BaseCommand):
+    help = "Load the first published ranking (Mybridge Top 10, February 2018). Safe to run again."
+
+    def handle(self, *args, **options):
+        result = seed_load()
+        entries = result.snapshot.entries.count()
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(f"Seeded “{result.snapshot}” with {entries} entries."))
+        else:
+            self.stdout.write(f"“{result.snapshot}” is already there ({entries} entries); nothing changed.")

@@ -1,0 +1,128 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project
+
+
+class StatsSample(models.Model):
+    """A project's figures as captured on one day.
+
+    The capture window is the UTC day: a refresh that runs again on the same day updates
+    that day's row rather than adding one, so re-runs never duplicate history.
+    """
+
+    class Source(models.TextChoices):
+        GITHUB = "github", _("GitHub")
+        IMPORT = "import", _("Imported")
+        ARTICLE = "article", _("Published article")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="samples")
+    captured_on = models.DateField(_("captured on"))
+    captured_at = models.DateTimeField(_("captured at"))
+    stars = models.PositiveIntegerField(_("stars"))
+    forks = models.PositiveIntegerField(_("forks"), null=True, blank=True)
+    watchers = models.PositiveIntegerField(_("watchers"), null=True, blank=True)
+    open_issues = models.PositiveIntegerField(_("open issues"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("pushed at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.GITHUB)
+
+    class Meta:
+        ordering = ["project", "captured_on"]
+        verbose_name = _("stats sample")
+        verbose_name_plural = _("stats samples")
+        get_latest_by = "captured_on"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "captured_on"], name="statssample_unique_window"),
+        ]
+        indexes = [models.Index(fields=["captured_on"], name="statssample_captured_on")]
+
+    def __str__(self):
+        return f"{self.project} on {self.captured_on}: {self.stars} stars"
+
+
+class RankingSnapshotQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=RankingSnapshot.Status.PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by("-taken_at", "-id")
+
+
+class RankingSnapshot(models.Model):
+    """A ranking as it stood at one moment: frozen once published."""
+
+    class Origin(models.TextChoices):
+        EDITORIAL = "editorial", _("Editorial edition")
+        COMPUTED = "computed", _("Computed")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    taken_at = models.DateTimeField(_("taken at"))
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.COMPUTED)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    method = models.CharField(_("scoring method"), max_length=100, blank=True)
+    weights = models.JSONField(_("weights"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="editions",
+        verbose_name=_("based on"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = RankingSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        verbose_name = _("ranking snapshot")
+        verbose_name_plural = _("ranking snapshots")
+        indexes = [models.Index(fields=["status", "-taken_at"], name="snapshot_status_taken")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("snapshot-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class RankingEntry(models.Model):
+    """One project's place in one snapshot, with the figures and score that put it there."""
+
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="entries")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="ranking_entries")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"), null=True, blank=True)
+    breakdown = models.JSONField(_("score breakdown"), default=dict, blank=True)
+    stars = models.PositiveIntegerField(_("stars"), null=True, blank=True)
+    stars_gained_30d = models.IntegerField(_("stars gained in 30 days"), null=True, blank=True)
+    stars_gained_365d = models.IntegerField(_("stars gained in 365 days"), null=True, blank=True)
+    previous_rank = models.PositiveSmallIntegerField(
+        _("previous rank"), null=True, blank=True, help_text=_("Rank in the previous published snapshot.")
+    )
+    blurb = models.TextField(_("blurb"), blank=True)
+
+    class Meta:
+        ordering = ["snapshot", "rank"]
+        verbose_name = _("ranking entry")
+        verbose_name_plural = _("ranking entries")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "rank"], name="rankingentry_unique_rank"),
+            models.UniqueConstraint(fields=["snapshot", "project"], name="rankingentry_unique_project"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="rankingentry_rank_positive"),
+        ]
+
+    def __str__(self):
+        return f"#{self.rank} {self.project} in {self.snapshot}"

@@ -1,0 +1,56 @@
+import pytest
+from pytest_factoryboy import register
+
+from . import factories
+
+for _factory in (
+    factories.TopicFactory,
+    factories.AuthorFactory,
+    factories.ProjectFactory,
+    factories.AuthorshipFactory,
+    factories.StatsSampleFactory,
+    factories.RankingSnapshotFactory,
+    factories.RankingEntryFactory,
+):
+    register(_factory)
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.StaffUserFactory()
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def seeded(db):
+    """The Mybridge February 2018 snapshot, loaded by the real seed."""
+    from rankings.seeding import seed_load
+
+    return seed_load().snapshot
+
+
+def clear_app_cache():
+    """Empty MLTop's cache without flushing the whole Redis database the broker shares."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
+        client = cache._cache.get_client(write=True)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    clear_app_cache()
+    yield
+    clear_app_cache()
