@@ -164,6 +164,14 @@ class ProjectScore:
         return {c.name: {"value": c.value, "weight": c.weight, "contribution": c.contribution} for c in self.components}
 
 
+def ordered_breakdown(breakdown: Mapping[str, Mapping[str, float]]) -> list[tuple[str, Mapping[str, float]]]:
+    """A stored breakdown's components in COMPONENTS order.
+
+    PostgreSQL's jsonb does not keep key order, so readers iterate with this, not the dict.
+    """
+    return [(name, breakdown[name]) for name in COMPONENTS if name in breakdown]
+
+
 def log_scale(amount: int | None, reference: int) -> float:
     """``log(1 + amount) / log(1 + reference)``, within 0..1."""
     if not amount or amount <= 0:
