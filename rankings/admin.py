@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -55,7 +56,7 @@ class RankingEntryInline(admin.TabularInline):
     def flags_list(self, entry):
         if not entry.flags:
             return "—"
-        return format_html_join(format_html("<br>"), '<span class="entry-flag">{}</span>', ((f,) for f in entry.flags))
+        return format_html_join(mark_safe("<br>"), '<span class="entry-flag">{}</span>', ((f,) for f in entry.flags))
 
     def _editable(self, obj):
         return obj is None or not obj.is_published
