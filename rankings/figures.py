@@ -53,7 +53,9 @@ def _windowed_sql(params: Parameters, *, project_filter: str = "") -> str:
         SELECT s.project_id, s.captured_on, s.stars, s.forks, s.watchers, s.pushed_at,
                LAG(s.stars) OVER (PARTITION BY s.project_id ORDER BY s.captured_on) AS prev_stars,
                LAG(s.captured_on) OVER (PARTITION BY s.project_id ORDER BY s.captured_on) AS prev_on,
-               ROW_NUMBER() OVER (PARTITION BY s.project_id ORDER BY s.captured_on DESC) AS newest
+               -- LEAD over the same ordering as LAG (not ROW_NUMBER DESC): one sort, not two.
+               CASE WHEN LEAD(s.captured_on) OVER (PARTITION BY s.project_id ORDER BY s.captured_on) IS NULL
+                    THEN 1 ELSE 0 END AS newest
         FROM {samples} s
         JOIN {projects} p ON p.id = s.project_id
         WHERE s.captured_on > %(start)s AND s.captured_on <= %(as_of)s
