@@ -148,6 +148,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--top", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--show-queries", action="store_true", help="Print the start of each query of the build.")
     args = parser.parse_args()
 
     db = settings.DATABASES["default"]
@@ -190,6 +191,9 @@ def main() -> None:
         out.write(f"process max RSS (whole run, incl. fill): {maxrss_mb:.0f} MiB\n")
         out.write(f"snapshot: {entries} entries, {flagged} flagged for a star spike\n")
         log(out.getvalue().rstrip())
+        if args.show_queries:
+            for query in queries.captured_queries:
+                log(f"  {' '.join(query['sql'].split())[:110]}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -247,3 +247,23 @@ def test_building_and_publishing_leaves_the_seed_as_the_article_printed_it(seede
     assert after == before
     assert [stars for _, _, stars, _, _ in after] == [11248, 3629, 1107, 3148, 882, 4774, 313, 235, 392, 68]
     assert seeded.status == RankingSnapshot.Status.PUBLISHED and seeded.weights == {}
+
+
+@pytest.mark.parametrize("projects", [3, 12])
+def test_build_runs_a_fixed_number_of_queries(project_factory, projects, django_assert_num_queries):
+    for project in project_factory.create_batch(projects):
+        record(project, [5] * 40)
+    spiky = project_factory()
+    record(spiky, [5] * 20 + [4_000] + [5] * 5)
+    # savepoint, figures, spike days of the top K, snapshot, entries, release savepoint
+    with django_assert_num_queries(6):
+        snapshot = snapshot_build(as_of=AS_OF, top_k=50, publish=False)
+    assert snapshot.entries.count() == projects + 1
+
+
+def test_compute_ranking_reads_figures_in_one_query_without_spikes(project_factory, django_assert_num_queries):
+    for project in project_factory.create_batch(5):
+        record(project, [5] * 40)
+    with django_assert_num_queries(1):
+        ranked = compute_ranking(as_of=AS_OF, params=PARAMS, top_k=3)
+    assert [r.rank for r in ranked] == [1, 2, 3]
