@@ -194,3 +194,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# ---------------------------------------------------------------------------------------
+# Ranking (rankings/scoring.py documents the formula; /methodology/ shows it to readers).
+# Every computed snapshot records the method version, these weights and parameters, so a
+# change here never alters a snapshot already built: rebuild it to use the new values.
+# ---------------------------------------------------------------------------------------
+# Component weights; the score is their weighted sum, so keep them summing to 1.
+RANKING_WEIGHTS = {
+    "popularity": env.float("RANKING_WEIGHT_POPULARITY", default=0.30),
+    "momentum": env.float("RANKING_WEIGHT_MOMENTUM", default=0.40),
+    "engagement": env.float("RANKING_WEIGHT_ENGAGEMENT", default=0.15),
+    "recency": env.float("RANKING_WEIGHT_RECENCY", default=0.15),
+}
+# Momentum windows (days) and the monthly window's share of momentum (yearly gets the rest):
+# above one half, so a young project climbing fast can beat an old giant.
+RANKING_MOMENTUM_SHORT_DAYS = env.int("RANKING_MOMENTUM_SHORT_DAYS", default=30)
+RANKING_MOMENTUM_LONG_DAYS = env.int("RANKING_MOMENTUM_LONG_DAYS", default=365)
+RANKING_MOMENTUM_SHORT_SHARE = env.float("RANKING_MOMENTUM_SHORT_SHARE", default=0.7)
+# Recency halves every this many days since the last push; after RANKING_INACTIVE_DAYS
+# without a push (or when archived) a project is not eligible unless an editor keeps it.
+RANKING_RECENCY_HALF_LIFE_DAYS = env.int("RANKING_RECENCY_HALF_LIFE_DAYS", default=90)
+RANKING_INACTIVE_DAYS = env.int("RANKING_INACTIVE_DAYS", default=365)
+# Eligibility: fewer stars than this on the as-of date and a project is not ranked.
+RANKING_MIN_STARS = env.int("RANKING_MIN_STARS", default=100)
+# Spikes: a day's gain above FACTOR times the project's average daily gain over its previous
+# BASELINE captures (and above FLOOR stars a day) counts only up to that cap, and is flagged.
+RANKING_SPIKE_FACTOR = env.int("RANKING_SPIKE_FACTOR", default=10)
+RANKING_SPIKE_FLOOR = env.int("RANKING_SPIKE_FLOOR", default=50)
+RANKING_SPIKE_BASELINE = env.int("RANKING_SPIKE_BASELINE", default=30)
+# Computed snapshots keep the top K; the daily task publishes them or leaves a draft.
+RANKING_TOP_K = env.int("RANKING_TOP_K", default=100)
+RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=False)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/<slug:slug>/", project_views.project_detail, name="project-detail"),
     path("authors/<slug:slug>/", project_views.author_detail, name="author-detail"),
     path("healthz", ranking_views.healthz, name="healthz"),
+    path("methodology/", ranking_views.methodology, name="methodology"),
     path("api/", include("rankings.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

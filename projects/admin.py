@@ -29,6 +29,7 @@ class ProjectAdminForm(forms.ModelForm):
             "authors_et_al",
             "status",
             "status_reason",
+            "ranking_keep",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -49,6 +50,13 @@ class ProjectAdminForm(forms.ModelForm):
             )
         self.instance.repo_owner, self.instance.repo_name, self.instance.sub_path = ref.owner, ref.name, ref.sub_path
         return ref.html_url
+
+    def clean(self):
+        cleaned = super().clean()
+        # The reason is shown publicly on the archive of removed projects (/methodology/).
+        if cleaned.get("status") == Project.Status.EXCLUDED and not (cleaned.get("status_reason") or "").strip():
+            self.add_error("status_reason", _("Say why the project is excluded: readers see this reason."))
+        return cleaned
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -86,7 +94,7 @@ class ProjectAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "repo_url", "description", "topics", "paper_urls", "demo_url"]}),
         (_("Credits"), {"fields": ["authors_et_al"]}),
-        (_("Editorial status"), {"fields": ["status", "status_reason"]}),
+        (_("Editorial status"), {"fields": ["status", "status_reason", "ranking_keep"]}),
         (_("Fetched from GitHub"), {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
 

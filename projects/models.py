@@ -87,6 +87,11 @@ class Project(models.Model):
     status_reason = models.TextField(
         _("reason for status"), blank=True, help_text=_("Shown publicly when a project is excluded.")
     )
+    ranking_keep = models.BooleanField(
+        _("keep in rankings"),
+        default=False,
+        help_text=_("Stay eligible for computed rankings even when archived or long without a push."),
+    )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     # Latest fetched figures and repository facts; written by the stats pipeline only.

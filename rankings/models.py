@@ -67,6 +67,12 @@ class RankingSnapshot(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     method = models.CharField(_("scoring method"), max_length=100, blank=True)
     weights = models.JSONField(_("weights"), default=dict, blank=True)
+    parameters = models.JSONField(
+        _("scoring parameters"),
+        default=dict,
+        blank=True,
+        help_text=_("Windows, caps, as-of date and size the scoring used; with the weights they re-derive it."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     based_on = models.ForeignKey(
         "self",
@@ -113,6 +119,9 @@ class RankingEntry(models.Model):
         _("previous rank"), null=True, blank=True, help_text=_("Rank in the previous published snapshot.")
     )
     blurb = models.TextField(_("blurb"), blank=True)
+    flags = models.JSONField(
+        _("flags for editors"), default=list, blank=True, help_text=_("Such as “unusual star spike on DATE”.")
+    )
 
     class Meta:
         ordering = ["snapshot", "rank"]

@@ -1,14 +1,24 @@
-"""Writes to rankings: publishing, unpublishing and editing snapshots."""
+"""Writes to rankings: building, publishing, unpublishing and editing snapshots."""
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import RankingEntry, RankingSnapshot
+from projects.models import Project
+
+from .building import compute_ranking
+from .models import RankingEntry, RankingSnapshot, StatsSample
+from .scoring import METHOD, Parameters
+
+# Ranks are stored in a PositiveSmallIntegerField.
+MAX_TOP_K = 32767
 
 RANKINGS_GENERATION_KEY = "rankings:generation"
 
@@ -110,3 +120,147 @@ def snapshot_set_ranks(*, snapshot: RankingSnapshot, ranks: dict[int, int]) -> N
     for entry in entries:
         entry.rank = ranks[entry.pk]
     RankingEntry.objects.bulk_update(entries, ["rank"])
+
+
+def _refuse_published(snapshot: RankingSnapshot) -> RankingSnapshot:
+    """Lock the snapshot row and refuse to change it once published."""
+    snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if snapshot.is_published:
+        raise ValidationError(_("A published snapshot cannot be changed; unpublish it first."))
+    return snapshot
+
+
+@transaction.atomic
+def snapshot_build(
+    *,
+    as_of: dt.date | None = None,
+    top_k: int | None = None,
+    publish: bool | None = None,
+    params: Parameters | None = None,
+    title: str = "",
+) -> RankingSnapshot:
+    """Build a computed snapshot of the top K from the samples captured up to ``as_of`` (today).
+
+    ``publish`` None follows settings.RANKING_AUTO_PUBLISH. The snapshot records the method,
+    weights and parameters, so ``selectors.snapshot_rederive`` can recompute it.
+    """
+    today = timezone.now().date()
+    as_of = as_of or today
+    if as_of > today:
+        raise ValidationError(_("The as-of date %(date)s is in the future.") % {"date": as_of.isoformat()})
+    top_k = settings.RANKING_TOP_K if top_k is None else top_k
+    if not 1 <= top_k <= MAX_TOP_K:
+        raise ValidationError(_("The number of entries must be between 1 and %(max)d.") % {"max": MAX_TOP_K})
+    params = params or Parameters.from_settings(settings)
+    ranked = compute_ranking(as_of=as_of, params=params, top_k=top_k)
+    if not ranked:
+        raise ValidationError(
+            _("No project is eligible as of %(date)s: nothing tracked has enough stars and recent figures.")
+            % {"date": as_of.isoformat()}
+        )
+    snapshot = RankingSnapshot(
+        title=title or f"Computed ranking · {as_of.isoformat()}",
+        taken_at=timezone.now() if as_of == today else dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC),
+        origin=RankingSnapshot.Origin.COMPUTED,
+        status=RankingSnapshot.Status.DRAFT,
+        method=METHOD,
+        weights=params.weights_record(),
+        parameters={**params.parameters_record(), "as_of": as_of.isoformat(), "top_k": top_k},
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            snapshot=snapshot,
+            project_id=item.project_id,
+            rank=item.rank,
+            score=item.result.score,
+            breakdown=item.result.breakdown(),
+            stars=item.figures.stars,
+            stars_gained_30d=item.figures.gained_short,
+            stars_gained_365d=item.figures.gained_long,
+            flags=list(item.result.flags),
+        )
+        for item in ranked
+    )
+    if settings.RANKING_AUTO_PUBLISH if publish is None else publish:
+        snapshot = snapshot_publish(snapshot=snapshot)
+    return snapshot
+
+
+@transaction.atomic
+def snapshot_start_edition(*, snapshot: RankingSnapshot, title: str = "") -> RankingSnapshot:
+    """A new editorial draft with the entries of ``snapshot`` (left untouched), for editors to edit."""
+    edition = RankingSnapshot(
+        title=title or _("Editorial edition of “%(title)s”") % {"title": snapshot.title},
+        taken_at=timezone.now(),
+        origin=RankingSnapshot.Origin.EDITORIAL,
+        status=RankingSnapshot.Status.DRAFT,
+        method=snapshot.method,
+        weights=snapshot.weights,
+        parameters=snapshot.parameters,
+        based_on=snapshot,
+    )
+    edition.full_clean()
+    edition.save()
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            snapshot=edition,
+            project_id=entry.project_id,
+            rank=entry.rank,
+            score=entry.score,
+            breakdown=entry.breakdown,
+            stars=entry.stars,
+            stars_gained_30d=entry.stars_gained_30d,
+            stars_gained_365d=entry.stars_gained_365d,
+            blurb=entry.blurb,
+            flags=entry.flags,
+        )
+        for entry in snapshot.entries.order_by("rank")
+    )
+    return edition
+
+
+@transaction.atomic
+def snapshot_entry_pin(*, snapshot: RankingSnapshot, project: Project, rank: int | None = None, blurb: str = ""):
+    """Pin a project into a draft at ``rank`` (default: last); the entries from there move down one."""
+    snapshot = _refuse_published(snapshot)
+    if snapshot.entries.filter(project=project).exists():
+        raise ValidationError(_("“%(project)s” is already in this snapshot.") % {"project": project})
+    last = snapshot.entries.aggregate(last=Max("rank"))["last"] or 0
+    rank = last + 1 if rank is None else rank
+    if not 1 <= rank <= last + 1:
+        raise ValidationError(_("The rank must be between 1 and %(n)d.") % {"n": last + 1})
+    below = dict(snapshot.entries.filter(rank__gte=rank).values_list("pk", "rank"))
+    if below:
+        snapshot_set_ranks(snapshot=snapshot, ranks={pk: old + 1 for pk, old in below.items()})
+    as_of = snapshot.taken_at.date()
+    sample = StatsSample.objects.filter(project=project, captured_on__lte=as_of).order_by("-captured_on").first()
+    entry = RankingEntry(
+        snapshot=snapshot, project=project, rank=rank, stars=sample.stars if sample else None, blurb=blurb
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def snapshot_entry_unpin(*, snapshot: RankingSnapshot, project: Project) -> None:
+    """Take a project out of a draft; the entries below it move up one."""
+    snapshot = _refuse_published(snapshot)
+    entry = snapshot.entries.filter(project=project).first()
+    if entry is None:
+        raise ValidationError(_("“%(project)s” is not in this snapshot.") % {"project": project})
+    entry.delete()
+    below = dict(snapshot.entries.filter(rank__gt=entry.rank).values_list("pk", "rank"))
+    if below:
+        snapshot_set_ranks(snapshot=snapshot, ranks={pk: old - 1 for pk, old in below.items()})
+
+
+@transaction.atomic
+def snapshot_entry_set_blurb(*, entry: RankingEntry, blurb: str) -> RankingEntry:
+    _refuse_published(entry.snapshot)
+    entry.blurb = blurb
+    entry.full_clean()
+    entry.save(update_fields=["blurb"])
+    return entry

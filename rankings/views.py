@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import scoring, selectors
 from .models import RankingSnapshot
 
 
@@ -23,6 +24,34 @@ def snapshot_detail(request, pk):
         raise Http404("No published snapshot with that id.") from None
     entries = selectors.entries_for_display(snapshot)
     return render(request, "rankings/snapshot_detail.html", {"snapshot": snapshot, "entries": entries})
+
+
+@require_GET
+def methodology(request):
+    """How the score works, with the weights in force, and the archive of removed projects."""
+    params = scoring.Parameters.from_settings(settings)
+    weights = [
+        {"name": name, "weight": params.weights[name], "percent": round(100 * params.weights[name])}
+        for name in scoring.COMPONENTS
+    ]
+    context = {
+        "method": scoring.METHOD,
+        "params": params,
+        "weights": weights,
+        "weight": {item["name"]: item["percent"] for item in weights},
+        "short_percent": round(100 * params.short_share),
+        "long_percent": 100 - round(100 * params.short_share),
+        "reference": {
+            "stars": scoring.POPULARITY_REFERENCE_STARS,
+            "pace": scoring.MOMENTUM_REFERENCE_STARS_PER_DAY,
+            "forks": scoring.ENGAGEMENT_REFERENCE_FORKS,
+            "watchers": scoring.ENGAGEMENT_REFERENCE_WATCHERS,
+            "min_history": scoring.SPIKE_MIN_HISTORY,
+        },
+        "top_k": settings.RANKING_TOP_K,
+        "removed": selectors.projects_removed(),
+    }
+    return render(request, "rankings/methodology.html", context)
 
 
 @never_cache

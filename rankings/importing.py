@@ -1,0 +1,164 @@
+"""Importing figures kept elsewhere: a CSV of ``repo,date,stars[,forks,watchers,open_issues]``.
+
+Every row is checked on its own; good rows land, bad ones are reported with their line
+number and reason. A day already recorded for a project is never overwritten (our own
+captures are the record, and published snapshots were computed from them), so importing
+the same file again changes nothing.
+"""
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from projects.github_urls import InvalidGitHubURL, parse_github_url
+from projects.models import Project
+
+from .models import StatsSample
+
+REQUIRED = ("repo", "date", "stars")
+OPTIONAL = ("forks", "watchers", "open_issues")
+BATCH_SIZE = 1000
+
+
+class BadFile(ValueError):
+    """The file as a whole cannot be read (missing columns, not CSV)."""
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    created: int = 0
+    unchanged: int = 0
+    kept: int = 0  # the day was already recorded with other figures: ours are kept
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _repo_key(text: str) -> tuple[str, str, str]:
+    text = text.strip()
+    if not text.lower().startswith(("http://", "https://")):
+        text = f"https://github.com/{text}"
+    ref = parse_github_url(text)
+    return ref.owner.lower(), ref.name.lower(), ref.sub_path
+
+
+def _count(row: dict, column: str, *, required: bool) -> int | None:
+    raw = (row.get(column) or "").strip()
+    if not raw:
+        if required:
+            raise ValueError(f"{column} is empty")
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{column} “{raw}” is not a whole number") from None
+    if value < 0:
+        raise ValueError(f"{column} cannot be negative")
+    if value > 2_147_483_647:
+        raise ValueError(f"{column} is too large")
+    return value
+
+
+def _projects_by_repo() -> dict[tuple[str, str, str], int]:
+    return {
+        (owner.lower(), name.lower(), sub_path): pk
+        for pk, owner, name, sub_path in Project.objects.values_list("pk", "repo_owner", "repo_name", "sub_path")
+    }
+
+
+def stats_import(
+    lines: Iterable[str], *, progress: Callable[[ImportReport], None] | None = None, today: dt.date | None = None
+) -> ImportReport:
+    """Import samples from CSV text lines; returns what happened to every row."""
+    today = today or timezone.now().date()
+    reader = csv.DictReader(lines)
+    columns = [c.strip() for c in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise BadFile(f"The header must have the columns {', '.join(REQUIRED)}; missing: {', '.join(missing)}.")
+    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise BadFile(f"Unknown columns: {', '.join(unknown)}. Allowed: {', '.join(REQUIRED + OPTIONAL)}.")
+    reader.fieldnames = columns
+
+    report = ImportReport()
+    projects = _projects_by_repo()
+    seen: dict[tuple[int, dt.date], int] = {}
+    batch: list[tuple[int, StatsSample]] = []
+    for row in reader:
+        line = reader.line_num
+        report.read += 1
+        if None in row:
+            report.errors.append((line, "more values than columns"))
+            continue
+        try:
+            try:
+                key = _repo_key(row.get("repo") or "")
+            except InvalidGitHubURL as exc:
+                raise ValueError(f"repo: {exc}") from None
+            project_id = projects.get(key)
+            if project_id is None:
+                raise ValueError(f"repository {row['repo'].strip()} is not in the catalogue")
+            try:
+                day = dt.date.fromisoformat((row.get("date") or "").strip())
+            except ValueError:
+                raise ValueError(f"date “{(row.get('date') or '').strip()}” is not YYYY-MM-DD") from None
+            if day > today:
+                raise ValueError(f"date {day.isoformat()} is in the future")
+            figures = {"stars": _count(row, "stars", required=True)}
+            figures.update({c: _count(row, c, required=False) for c in OPTIONAL})
+        except ValueError as exc:
+            report.errors.append((line, str(exc)))
+            continue
+        if (project_id, day) in seen:
+            report.errors.append((line, f"the same repository and date as line {seen[project_id, day]}"))
+            continue
+        seen[project_id, day] = line
+        sample = StatsSample(
+            project_id=project_id,
+            captured_on=day,
+            captured_at=dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC),
+            source=StatsSample.Source.IMPORT,
+            **figures,
+        )
+        batch.append((line, sample))
+        if len(batch) >= BATCH_SIZE:
+            _save(batch, report)
+            batch = []
+            if progress:
+                progress(report)
+    if batch:
+        _save(batch, report)
+    if progress:
+        progress(report)
+    return report
+
+
+FIGURES = ("stars", "forks", "watchers", "open_issues")
+
+
+@transaction.atomic
+def _save(batch: list[tuple[int, StatsSample]], report: ImportReport) -> None:
+    project_ids = {s.project_id for _, s in batch}
+    days = {s.captured_on for _, s in batch}
+    existing = {
+        (row["project_id"], row["captured_on"]): tuple(row[f] for f in FIGURES)
+        for row in StatsSample.objects.filter(project_id__in=project_ids, captured_on__in=days).values(
+            "project_id", "captured_on", *FIGURES
+        )
+    }
+    new = []
+    for _line, sample in batch:
+        recorded = existing.get((sample.project_id, sample.captured_on))
+        if recorded is None:
+            new.append(sample)
+        elif recorded == tuple(getattr(sample, f) for f in FIGURES):
+            report.unchanged += 1
+        else:
+            report.kept += 1
+    # ignore_conflicts: a refresh may record the same day between our read and this insert.
+    StatsSample.objects.bulk_create(new, ignore_conflicts=True)
+    report.created += len(new)
