@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from projects import views as project_views
 from rankings import views as ranking_views
+from rankings.feeds import SnapshotFeed
 
 urlpatterns = [
     path("", ranking_views.current_ranking, name="ranking-current"),
@@ -10,6 +12,18 @@ urlpatterns = [
     path("projects/<slug:slug>/", project_views.project_detail, name="project-detail"),
     path("authors/<slug:slug>/", project_views.author_detail, name="author-detail"),
     path("healthz", ranking_views.healthz, name="healthz"),
+    # Reader pages (archive, compare, feed, badges).
+    path("rankings/", ranking_views.snapshot_archive, name="snapshot-archive"),
+    path("rankings/compare/", ranking_views.snapshot_compare, name="snapshot-compare"),
+    path("feed/", SnapshotFeed(), name="feed"),
+    path("badge/<slug:slug>.svg", ranking_views.badge, name="badge"),
+    # PLACEHOLDER for the ranking helper's /methodology/ page, only so that reverse("methodology")
+    # works on the pages branch: drop this line (and templates/rankings/methodology_placeholder.html) at merge.
+    path(
+        "methodology/",
+        TemplateView.as_view(template_name="rankings/methodology_placeholder.html"),
+        name="methodology",
+    ),
     path("api/", include("rankings.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
