@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from rankings import charts
 
@@ -57,10 +57,10 @@ def table_points(points):
 
 
 COMPONENT_LABELS = {
-    "popularity": _lazy("Popularity"),
-    "momentum": _lazy("Momentum"),
-    "engagement": _lazy("Engagement"),
-    "recency": _lazy("Recency"),
+    "popularity": gettext_lazy("Popularity"),
+    "momentum": gettext_lazy("Momentum"),
+    "engagement": gettext_lazy("Engagement"),
+    "recency": gettext_lazy("Recency"),
 }
 
 
