@@ -89,6 +89,23 @@ def _date_label(day: dt.date, span_days: int) -> str:
     return day.isoformat() if span_days < 120 else day.strftime("%Y-%m")
 
 
+def _date_ticks(first: dt.date, last: dt.date, x, left: float, right: float):
+    """Up to five dates evenly spaced in time; the end labels anchored inwards so none is clipped.
+
+    Every other label is "minor", so a narrow screen can hide it and keep three.
+    """
+    span = (last - first).days
+    if span == 0:
+        return [(first, (left + right) / 2, "middle", "tick")]
+    slots = min(4, span)
+    ticks = []
+    for i in range(slots + 1):
+        day = first + dt.timedelta(days=round(span * i / slots))
+        anchor = "start" if i == 0 else "end" if i == slots else "middle"
+        ticks.append((day, x(day), anchor, "tick minor" if i % 2 else "tick"))
+    return ticks
+
+
 def line_chart(
     points: Sequence[Point],
     *,
@@ -142,26 +159,25 @@ def line_chart(
         label = f"#{int(tick)}" if rank_axis else short_number(tick)
         parts.append(f'<line class="grid" x1="{left}" y1="{ty:.1f}" x2="{right}" y2="{ty:.1f}"/>')
         parts.append(f'<text class="tick" x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end">{label}</text>')
-    tick_dates = sorted({dates[0], dates[-1], *[d for d, _ in thin(points, 4)]})
-    for day in thin([(d, 0) for d in tick_dates], 4):
-        tx = x(day[0])
+    for day, tx, anchor, css in _date_ticks(min(dates), max(dates), x, left, right):
         parts.append(
-            f'<text class="tick" x="{tx:.1f}" y="{bottom + 18}" text-anchor="middle">'
-            f"{_date_label(day[0], span_days)}</text>"
+            f'<text class="{css}" x="{tx:.1f}" y="{bottom + 18}" text-anchor="{anchor}">'
+            f"{_date_label(day, span_days)}</text>"
         )
     parts.append(
         f'<text class="axis-label" x="{(left + right) / 2:.1f}" y="{height - 6}" '
         f'text-anchor="middle">{escape(x_label)}</text>'
     )
     parts.append(
-        f'<text class="axis-label" transform="rotate(-90)" x="{-(top + bottom) / 2:.1f}" y="14" '
+        f'<text class="axis-label y-label" transform="rotate(-90)" x="{-(top + bottom) / 2:.1f}" y="14" '
         f'text-anchor="middle">{escape(y_label)}</text>'
     )
     coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
     if len(points) > 1:
         parts.append(f'<polyline class="series" fill="none" points="{coords}"/>')
-    for d, v in thin(points, 40):
-        parts.append(f'<circle class="dot" cx="{x(d):.1f}" cy="{y(v):.1f}" r="3"/>')
+    # Dots mark each measurement while they stay apart; on a dense series only the latest one.
+    for d, v in points if len(points) <= 24 else points[-1:]:
+        parts.append(f'<circle class="dot" cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5"/>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped or a number
 

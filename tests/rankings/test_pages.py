@@ -53,7 +53,7 @@ def test_home_page_shows_movement_new_entries_and_links(client):
     html = client.get("/").content.decode()
     # Month 2 ranks projects 1..10: each climbed one place, project 10 is new.
     assert names_in_order(html) == [p.name for p in projects[1:11]]
-    assert html.count("up 1 place") == 9
+    assert html.count('<span class="visually-hidden">up 1 place</span>') == 9
     assert html.count('class="move move-new"') == 1
     assert 'href="/methodology/"' in html
     assert f'<option value="{snapshots[0].pk}"' in html
@@ -172,7 +172,7 @@ def test_compare_shows_entered_left_and_moved_in_three_queries(client, django_as
     left = html[html.index('id="left-h"') : html.index('id="moved-h"')]
     moved = html[html.index('id="moved-h"') : html.index('id="held-h"')]
     assert projects[10].name in entered and projects[0].name in left
-    assert moved.count("up 1 place") == 9
+    assert moved.count('<span class="visually-hidden">up 1 place</span>') == 9
 
 
 def test_compare_rejects_bad_parameters(client):
@@ -229,3 +229,11 @@ def test_user_text_is_escaped(client):
     html = client.get("/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>bold</b>" not in html
+
+
+def test_server_error_page_renders_without_a_request():
+    from django.template.loader import get_template
+
+    html = get_template("500.html").render()
+    assert "<h1>Something went wrong on our side</h1>" in html and 'href="/"' in html
+    assert "set_language" not in html and "csrfmiddlewaretoken" not in html
