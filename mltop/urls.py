@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 
 from projects import views as project_views
 from rankings import views as ranking_views
-from rankings.feeds import SnapshotFeed
+from rankings.feeds import snapshot_feed
 
 urlpatterns = [
     path("", ranking_views.current_ranking, name="ranking-current"),
@@ -15,7 +15,7 @@ urlpatterns = [
     # Reader pages (archive, compare, feed, badges).
     path("rankings/", ranking_views.snapshot_archive, name="snapshot-archive"),
     path("rankings/compare/", ranking_views.snapshot_compare, name="snapshot-compare"),
-    path("feed/", SnapshotFeed(), name="feed"),
+    path("feed/", snapshot_feed, name="feed"),
     path("badge/<slug:slug>.svg", ranking_views.badge, name="badge"),
     # PLACEHOLDER for the ranking helper's /methodology/ page, only so that reverse("methodology")
     # works on the pages branch: drop this line (and templates/rankings/methodology_placeholder.html) at merge.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from rankings import selectors as ranking_selectors
-from rankings.pagecache import LIVE_TIMEOUT, cached_by_generation
+from rankings.pagecache import LIVE_TIMEOUT, cached_by_generation, fragment
 
 from . import selectors
 from .models import Author, Project
@@ -18,7 +18,8 @@ def project_detail(request, slug):
         )
     except Project.DoesNotExist:
         raise Http404(_("No project with that slug.")) from None
-    return render(request, "projects/project_detail.html", {"page": page, "project": page.project})
+    context = {"page": page, "project": page.project, "fragment": fragment(f"project:{slug}", timeout=LIVE_TIMEOUT)}
+    return render(request, "projects/project_detail.html", context)
 
 
 @require_GET

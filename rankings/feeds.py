@@ -1,8 +1,10 @@
 """The Atom feed of published snapshots, each item listing its top-10."""
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -12,6 +14,7 @@ from .pagecache import cached_by_generation
 class SnapshotFeed(Feed):
     feed_type = Atom1Feed
     description_template = "rankings/feed_item.html"
+    author_name = "MLTop"  # Atom requires an author; the rankings are the site's own
 
     def title(self):
         return _("MLTop: machine-learning top-10 rankings")
@@ -43,3 +46,18 @@ class SnapshotFeed(Feed):
         # Feed readers show descriptions out of context: links must be absolute.
         context["site_url"] = kwargs["request"].build_absolute_uri("/").rstrip("/")
         return context
+
+
+_snapshot_feed = SnapshotFeed()
+
+
+def snapshot_feed(request):
+    """The feed, its XML cached per language and host until the next publish (it holds no CSRF token)."""
+
+    def build():
+        response = _snapshot_feed(request)
+        return response.content, response["Content-Type"]
+
+    name = f"feed-xml:{get_language()}:{request.scheme}://{request.get_host()}"
+    content, content_type = cached_by_generation(name, build)
+    return HttpResponse(content, content_type=content_type)

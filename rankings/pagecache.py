@@ -2,8 +2,9 @@
 
 Keys carry ``rankings_generation()``, which publishing and unpublishing bump, so a publish
 makes every cached page stale at once without deleting keys one by one. The data behind
-a page is cached rather than its HTML: the HTML carries the reader's language and CSRF
-token (the language switcher posts a form), so it is rendered per request from cached data.
+a page is cached, and so is the HTML of its main content in each language (``fragment()``
+for the ``{% cache %}`` tag); the frame around it carries the reader's CSRF token (the
+language switcher posts a form), so it is rendered per request.
 """
 
 from collections.abc import Callable
@@ -34,3 +35,8 @@ def cached_by_generation(name: str, build: Callable, *, timeout: int = SNAPSHOT_
         value = build()
         cache.set(key, value, timeout)
     return value
+
+
+def fragment(name: str, *, timeout: int = SNAPSHOT_TIMEOUT) -> dict:
+    """What a template's ``{% cache fragment.timeout "page" fragment.key LANGUAGE_CODE %}`` needs."""
+    return {"key": generation_key(name), "timeout": timeout}

@@ -11,7 +11,7 @@ from projects.models import Project
 
 from . import charts, selectors
 from .models import RankingSnapshot
-from .pagecache import LIVE_TIMEOUT, cached_by_generation
+from .pagecache import LIVE_TIMEOUT, cached_by_generation, fragment
 
 MAX_ID = 2**63 - 1  # the largest primary key; bigger numbers cannot name a row
 
@@ -45,7 +45,9 @@ def _known_id(pk: int) -> int:
 @require_GET
 def current_ranking(request):
     page = cached_by_generation("ranking-current", selectors.ranking_current_page, timeout=LIVE_TIMEOUT)
-    return render(request, "rankings/current.html", {"page": page})
+    return render(
+        request, "rankings/current.html", {"page": page, "fragment": fragment("ranking-current", timeout=LIVE_TIMEOUT)}
+    )
 
 
 @require_GET
@@ -57,7 +59,7 @@ def snapshot_detail(request, pk):
         page = cached_by_generation(f"snapshot:{pk}", build)
     except RankingSnapshot.DoesNotExist:
         raise Http404(_("No published snapshot with that id.")) from None
-    return render(request, "rankings/snapshot_detail.html", {"page": page})
+    return render(request, "rankings/snapshot_detail.html", {"page": page, "fragment": fragment(f"snapshot:{pk}")})
 
 
 @require_GET
@@ -79,14 +81,15 @@ def snapshot_archive(request):
         )
     except EmptyPage:
         raise Http404(_("That page of the archive does not exist.")) from None
-    return render(request, "rankings/archive.html", {"archive": archive})
+    return render(request, "rankings/archive.html", {"archive": archive, "fragment": fragment(f"archive:{number}")})
 
 
 @require_GET
 def snapshot_compare(request):
     if "a" not in request.GET and "b" not in request.GET:
         index = cached_by_generation("published-index", selectors.published_index)
-        return render(request, "rankings/compare.html", {"comparison": None, "index": index})
+        context = {"comparison": None, "index": index, "fragment": fragment("compare-picker")}
+        return render(request, "rankings/compare.html", context)
     try:
         a, b = _id_param(request, "a"), _id_param(request, "b")
     except BadParameter as exc:
@@ -99,7 +102,8 @@ def snapshot_compare(request):
         comparison, index = cached_by_generation(f"compare:{a}:{b}", build)
     except RankingSnapshot.DoesNotExist:
         raise Http404(_("No published snapshot with that id.")) from None
-    return render(request, "rankings/compare.html", {"comparison": comparison, "index": index})
+    context = {"comparison": comparison, "index": index, "fragment": fragment(f"compare:{a}:{b}")}
+    return render(request, "rankings/compare.html", context)
 
 
 BADGE_MAX_AGE = 60 * 60

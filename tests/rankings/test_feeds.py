@@ -27,6 +27,9 @@ def test_feed_lists_published_snapshots_with_their_top_ten_in_two_queries(
     summary = newest.find(f"{ATOM}summary").text
     assert summary.count("<li>") == 10
     assert f'href="http://testserver/projects/{projects[snapshots - 1].slug}/"' in summary
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "MLTop"
+    with django_assert_num_queries(0):
+        assert client.get("/feed/").content == response.content
 
 
 def test_feed_escapes_titles_and_names(client):
@@ -44,3 +47,13 @@ def test_feed_escapes_titles_and_names(client):
 def test_feed_is_discoverable_from_pages(client, seeded):
     html = client.get("/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in html and 'href="/feed/"' in html
+
+
+def test_feed_follows_the_readers_language_and_is_cached_per_language(client, django_assert_num_queries):
+    build_rankings(snapshots=1)
+    english = client.get("/feed/").content.decode()
+    chinese = client.get("/feed/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "<title>MLTop: machine-learning top-10 rankings</title>" in english
+    assert "<title>MLTop：机器学习开源项目十强排行</title>" in chinese
+    with django_assert_num_queries(0):
+        assert client.get("/feed/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode() == chinese

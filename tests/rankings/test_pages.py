@@ -185,8 +185,17 @@ def test_compare_rejects_bad_parameters(client):
     assert client.get(f"/rankings/compare/?a={a.pk}&b=999999").status_code == 404
     assert client.get(f"/rankings/compare/?a={a.pk}&b={draft.pk}").status_code == 404
     assert client.get(f"/rankings/compare/?a={a.pk}&b={10**30}").status_code == 404
-    picker = client.get("/rankings/compare/")
-    assert picker.status_code == 200 and 'name="a"' in picker.content.decode()
+
+
+def test_compare_without_parameters_offers_a_picker_in_one_query(client, django_assert_num_queries):
+    _, (a, b) = build_rankings(snapshots=2)
+    with django_assert_num_queries(1):
+        picker = client.get("/rankings/compare/")
+    html = picker.content.decode()
+    assert picker.status_code == 200 and 'id="entered-h"' not in html
+    # Preselected: the previous ranking before, the newest after.
+    assert f'<option value="{a.pk}" selected>' in html.split('name="b"')[0]
+    assert f'<option value="{b.pk}" selected>' in html.split('name="b"')[1]
 
 
 def test_badge_shows_the_rank_or_the_status_with_cache_headers(client, django_assert_num_queries):
