@@ -25,13 +25,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from tests.builders import build_rankings  # noqa: E402
+from tests.conftest import clear_app_cache  # noqa: E402  (never FLUSHDB: the broker shares Redis)
 
 SIZES = [
     {"snapshots": 3, "entries": 10, "authors": 1, "samples": 30},
@@ -43,7 +43,7 @@ def measure(client: Client, url: str, *, repeat: int, cold: bool) -> tuple[float
     timings, queries = [], 0
     for _ in range(repeat):
         if cold:
-            cache.clear()
+            clear_app_cache()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = client.get(url)
@@ -81,7 +81,7 @@ def main() -> None:
                 warm_ms, warm_q = measure(client, url, repeat=args.repeat, cold=False)
                 print(f"{label:<50} {name:<20} {cold_ms:8.1f} {cold_q:3d} {warm_ms:8.1f} {warm_q:3d}")
             transaction.set_rollback(True)
-        cache.clear()
+        clear_app_cache()
 
 
 if __name__ == "__main__":
