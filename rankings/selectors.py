@@ -8,7 +8,7 @@ from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from projects.models import Authorship
+from projects.models import Authorship, Project
 
 from .models import RankingEntry, RankingSnapshot, StatsSample
 
@@ -98,12 +98,8 @@ def published_index() -> list[RankingSnapshot]:
     return list(RankingSnapshot.objects.published().newest_first().only("id", "title", "taken_at", "origin"))
 
 
-def _older_exists(index: list[RankingSnapshot], snapshot: RankingSnapshot) -> bool:
-    position = next(i for i, s in enumerate(index) if s.pk == snapshot.pk)
-    return position + 1 < len(index)
-
-
-def _neighbours(index, snapshot):
+def _neighbours(index: list[RankingSnapshot], snapshot: RankingSnapshot):
+    """The published snapshots just older and just newer than ``snapshot`` in ``index``."""
     position = next(i for i, s in enumerate(index) if s.pk == snapshot.pk)
     newer = index[position - 1] if position > 0 else None
     older = index[position + 1] if position + 1 < len(index) else None
@@ -146,12 +142,12 @@ class RankingPage:
 
 def _ranking_page(snapshot: RankingSnapshot, index: list[RankingSnapshot], *, live: bool) -> RankingPage:
     entries = _top_entries(snapshot, with_samples=live)
-    has_previous = _older_exists(index, snapshot)
+    older, newer = _neighbours(index, snapshot)
+    has_previous = older is not None
     sparklines = sparkline_samples([e.project_id for e in entries]) if live else {}
     for entry in entries:
         entry.movement = movement(rank=entry.rank, previous_rank=entry.previous_rank, has_previous=has_previous)
         entry.spark_points = sparklines.get(entry.project_id, [])
-    older, newer = _neighbours(index, snapshot)
     return RankingPage(snapshot, entries, index, older, newer)
 
 
@@ -303,8 +299,6 @@ def project_page(*, slug: str) -> ProjectPage:
 
     Raises Project.DoesNotExist for an unknown slug.
     """
-    from projects.models import Project
-
     project = _with_gain(Project.objects.with_credits().annotate(**star_annotations("pk"))).get(slug=slug)
     ranks = project_rank_history(project_id=project.pk)
     newest = current_snapshot_id()

@@ -76,9 +76,7 @@ def snapshot_archive(request):
         return redirect("snapshot-detail", pk=jump)
     number = int(raw_page)
     try:
-        archive = cached_by_generation(
-            f"archive:{number}", lambda: selectors.snapshot_archive_page(page=min(number, MAX_ID))
-        )
+        archive = cached_by_generation(f"archive:{number}", lambda: selectors.snapshot_archive_page(page=number))
     except EmptyPage:
         raise Http404(_("That page of the archive does not exist.")) from None
     return render(request, "rankings/archive.html", {"archive": archive, "fragment": fragment(f"archive:{number}")})
