@@ -40,6 +40,9 @@ def test_every_template_string_is_in_the_catalog(catalog):
 
 def test_the_compiled_catalog_matches_the_po_file(catalog):
     """make run / make test compile the .po with Babel; a stale or missing .mo fails here."""
+    compiled = PO_FILE.with_suffix(".mo")
+    assert compiled.exists(), "no compiled catalog: run `make messages` (make test does)"
+    assert compiled.stat().st_mtime >= PO_FILE.stat().st_mtime, "stale compiled catalog: run `make messages`"
     with translation.override("zh-hans"):
         for message in catalog:
             if not message.id:
