@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed clean
+.PHONY: run test lint format migrate seed clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,14 +28,14 @@ migrate: $(RUN_STAMP)
 seed: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed
 
-run: seed
+run: seed messages
 	@echo ""
 	@echo "MLTop is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Create an editor account with:  DJANGO_DEBUG=true $(PY) manage.py createsuperuser"
 	@echo ""
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) messages
 	$(PY) -m pytest
 
 lint: $(DEV_STAMP)
@@ -45,6 +45,15 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Translations: the committed .po files compiled with Babel (a pip dependency), because GNU
+# gettext's msgfmt is not on a fresh machine. Recompiled only when a .po changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+messages: $(MO_FILES)
+
+locale/%.mo: locale/%.po | $(RUN_STAMP)
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

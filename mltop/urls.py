@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from projects import views as project_views
 from rankings import views as ranking_views
+from rankings.feeds import snapshot_feed
 
 urlpatterns = [
     path("", ranking_views.current_ranking, name="ranking-current"),
@@ -10,6 +11,11 @@ urlpatterns = [
     path("projects/<slug:slug>/", project_views.project_detail, name="project-detail"),
     path("authors/<slug:slug>/", project_views.author_detail, name="author-detail"),
     path("healthz", ranking_views.healthz, name="healthz"),
+    # Reader pages (archive, compare, feed, badges).
+    path("rankings/", ranking_views.snapshot_archive, name="snapshot-archive"),
+    path("rankings/compare/", ranking_views.snapshot_compare, name="snapshot-compare"),
+    path("feed/", snapshot_feed, name="feed"),
+    path("badge/<slug:slug>.svg", ranking_views.badge, name="badge"),
     path("methodology/", ranking_views.methodology, name="methodology"),
     path("api/", include("rankings.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

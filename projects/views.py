@@ -1,6 +1,10 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from rankings import selectors as ranking_selectors
+from rankings.pagecache import LIVE_TIMEOUT, cached_by_generation, fragment
 
 from . import selectors
 from .models import Author, Project
@@ -9,10 +13,13 @@ from .models import Author, Project
 @require_GET
 def project_detail(request, slug):
     try:
-        project = selectors.project_detail(slug=slug)
+        page = cached_by_generation(
+            f"project:{slug}", lambda: ranking_selectors.project_page(slug=slug), timeout=LIVE_TIMEOUT
+        )
     except Project.DoesNotExist:
-        raise Http404("No project with that slug.") from None
-    return render(request, "projects/project_detail.html", {"project": project})
+        raise Http404(_("No project with that slug.")) from None
+    context = {"page": page, "project": page.project, "fragment": fragment(f"project:{slug}", timeout=LIVE_TIMEOUT)}
+    return render(request, "projects/project_detail.html", context)
 
 
 @require_GET
@@ -20,5 +27,5 @@ def author_detail(request, slug):
     try:
         author = selectors.author_detail(slug=slug)
     except Author.DoesNotExist:
-        raise Http404("No author with that slug.") from None
+        raise Http404(_("No author with that slug.")) from None
     return render(request, "projects/author_detail.html", {"author": author})

@@ -3,12 +3,15 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from projects.models import Authorship, Project
 
 from .building import Ranked, compute_ranking
-from .models import RankingEntry, RankingSnapshot
+from .models import RankingEntry, RankingSnapshot, StatsSample
 from .scoring import Parameters
 
 
@@ -39,7 +42,7 @@ def snapshot_published(*, pk: int) -> RankingSnapshot:
 
 
 @dataclass(frozen=True)
-class Movement:
+class SnapshotMovement:
     """How a snapshot differs from the published one before it.
 
     ``entered``: entries whose project was not in the previous snapshot; ``left``: entries of
@@ -54,7 +57,7 @@ class Movement:
     moved: list[tuple[RankingEntry, int]]
 
 
-def snapshot_movement(snapshot: RankingSnapshot) -> Movement:
+def snapshot_movement(snapshot: RankingSnapshot) -> SnapshotMovement:
     """Movement against the previous published snapshot (three queries, two without one)."""
     previous = (
         RankingSnapshot.objects.published()
@@ -64,12 +67,12 @@ def snapshot_movement(snapshot: RankingSnapshot) -> Movement:
         .first()
     )
     if previous is None:
-        return Movement(previous=None, entered=[], left=[], moved=[])
+        return SnapshotMovement(previous=None, entered=[], left=[], moved=[])
     current = list(snapshot.entries.select_related("project").order_by("rank"))
     before = list(previous.entries.select_related("project").order_by("rank"))
     before_rank = {entry.project_id: entry.rank for entry in before}
     now_in = {entry.project_id for entry in current}
-    return Movement(
+    return SnapshotMovement(
         previous=previous,
         entered=[entry for entry in current if entry.project_id not in before_rank],
         left=[entry for entry in before if entry.project_id not in now_in],
@@ -94,3 +97,270 @@ def snapshot_rederive(snapshot: RankingSnapshot) -> list[Ranked]:
 def projects_removed():
     """Excluded projects with the editors' reasons, for the public archive (one query)."""
     return Project.objects.filter(status=Project.Status.EXCLUDED).order_by("name", "id")
+
+
+# --- Reader pages -------------------------------------------------------------------------
+# Each function below runs a fixed number of queries whatever the number of entries,
+# authors or samples; the page tests count them.
+
+TOP_N = 10
+SPARKLINE_SAMPLES = 60
+GAIN_DAYS = 30
+ARCHIVE_PAGE_SIZE = 20
+
+
+def star_annotations(project_ref: str, *, today: dt.date | None = None) -> dict:
+    """Subquery annotations for the latest star count and the stars gained in the last 30 days.
+
+    ``project_ref`` names the project id in the outer query (``"project_id"`` on entries,
+    ``"pk"`` on projects). The gain is the newest sample inside the window minus the newest
+    sample on or before its start; it is None when either is missing, so stale data never
+    reads as "+0".
+    """
+    today = today or timezone.now().date()
+    cutoff = today - dt.timedelta(days=GAIN_DAYS)
+    samples = StatsSample.objects.filter(project=OuterRef(project_ref)).order_by("-captured_on")
+    return {
+        "latest_stars": Subquery(samples.values("stars")[:1]),
+        "window_stars": Subquery(samples.filter(captured_on__gt=cutoff).values("stars")[:1]),
+        "baseline_stars": Subquery(samples.filter(captured_on__lte=cutoff).values("stars")[:1]),
+    }
+
+
+def _with_gain(queryset):
+    return queryset.annotate(
+        gained_30d=ExpressionWrapper(F("window_stars") - F("baseline_stars"), output_field=IntegerField())
+    )
+
+
+@dataclass(frozen=True)
+class Movement:
+    """How an entry moved since the previous published snapshot."""
+
+    kind: str  # "up", "down", "same", "new" or "" (nothing to compare with)
+    places: int = 0
+
+
+def movement(*, rank: int, previous_rank: int | None, has_previous: bool) -> Movement:
+    if not has_previous:
+        return Movement("")
+    if previous_rank is None:
+        return Movement("new")
+    if previous_rank > rank:
+        return Movement("up", previous_rank - rank)
+    if previous_rank < rank:
+        return Movement("down", rank - previous_rank)
+    return Movement("same")
+
+
+def published_index() -> list[RankingSnapshot]:
+    """Every published snapshot, newest first, with the fields a menu needs: one query."""
+    return list(RankingSnapshot.objects.published().newest_first().only("id", "title", "taken_at", "origin"))
+
+
+def _neighbours(index: list[RankingSnapshot], snapshot: RankingSnapshot):
+    """The published snapshots just older and just newer than ``snapshot`` in ``index``."""
+    position = next(i for i, s in enumerate(index) if s.pk == snapshot.pk)
+    newer = index[position - 1] if position > 0 else None
+    older = index[position + 1] if position + 1 < len(index) else None
+    return older, newer
+
+
+def sparkline_samples(project_ids: list[int]) -> dict[int, list[tuple[dt.date, int]]]:
+    """The newest samples of each project (oldest first), in one query."""
+    rows = (
+        StatsSample.objects.filter(project_id__in=project_ids)
+        .annotate(nth=Window(RowNumber(), partition_by=[F("project_id")], order_by=F("captured_on").desc()))
+        .filter(nth__lte=SPARKLINE_SAMPLES)
+        .values_list("project_id", "captured_on", "stars")
+    )
+    series: dict[int, list[tuple[dt.date, int]]] = {pk: [] for pk in project_ids}
+    for project_id, captured_on, stars in rows:
+        series[project_id].append((captured_on, stars))
+    for points in series.values():
+        points.sort()
+    return series
+
+
+def _top_entries(snapshot: RankingSnapshot, *, with_samples: bool) -> list[RankingEntry]:
+    queryset = entries_for_display(snapshot).filter(rank__lte=TOP_N)
+    if with_samples:
+        queryset = _with_gain(queryset.annotate(**star_annotations("project_id")))
+    return list(queryset)
+
+
+@dataclass(frozen=True)
+class RankingPage:
+    """What a page showing one snapshot's top-10 needs; picklable, so it can be cached."""
+
+    snapshot: RankingSnapshot
+    entries: list
+    index: list
+    older: RankingSnapshot | None
+    newer: RankingSnapshot | None
+
+
+def _ranking_page(snapshot: RankingSnapshot, index: list[RankingSnapshot], *, live: bool) -> RankingPage:
+    entries = _top_entries(snapshot, with_samples=live)
+    older, newer = _neighbours(index, snapshot)
+    has_previous = older is not None
+    sparklines = sparkline_samples([e.project_id for e in entries]) if live else {}
+    for entry in entries:
+        entry.movement = movement(rank=entry.rank, previous_rank=entry.previous_rank, has_previous=has_previous)
+        entry.spark_points = sparklines.get(entry.project_id, [])
+    return RankingPage(snapshot, entries, index, older, newer)
+
+
+def ranking_current_page() -> RankingPage | None:
+    """The newest published top-10 with live star figures and sparklines: five queries."""
+    index = published_index()
+    if not index:
+        return None
+    return _ranking_page(index[0], index, live=True)
+
+
+def snapshot_page(*, pk: int) -> RankingPage:
+    """One published snapshot's top-10 as frozen, with its entry count: five queries.
+
+    Raises RankingSnapshot.DoesNotExist for unknown or unpublished ids.
+    """
+    snapshot = RankingSnapshot.objects.published().annotate(entry_count=Count("entries")).get(pk=pk)
+    return _ranking_page(snapshot, published_index(), live=False)
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    snapshots: list
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def snapshot_archive_page(*, page: int, per_page: int = ARCHIVE_PAGE_SIZE) -> ArchivePage:
+    """A page of published snapshots, newest first, each with its top three: three queries.
+
+    Raises django.core.paginator.EmptyPage for a page out of range (page 1 always exists).
+    """
+    top_three = Prefetch(
+        "entries",
+        queryset=RankingEntry.objects.filter(rank__lte=3).select_related("project").order_by("rank"),
+        to_attr="top_three",
+    )
+    snapshots = RankingSnapshot.objects.published().newest_first().prefetch_related(top_three)
+    paginator = Paginator(snapshots, per_page, allow_empty_first_page=True)
+    page_obj = paginator.page(page)
+    return ArchivePage(list(page_obj.object_list), page_obj.number, paginator.num_pages, paginator.count)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed in the top-10 from snapshot ``a`` (before) to ``b`` (after)."""
+
+    a: RankingSnapshot
+    b: RankingSnapshot
+    entered: list  # entries of b not in a's top-10
+    left: list  # entries of a not in b's top-10
+    moved: list  # (entry in b, rank in a, Movement)
+    held: list  # entries of b at the same rank as in a
+
+
+def compare_entries(a_entries, b_entries) -> tuple[list, list, list, list]:
+    """Split two top-10s into entered, left, moved and held; a pure function over entries."""
+    a_ranks = {e.project_id: e.rank for e in a_entries}
+    b_ids = {e.project_id for e in b_entries}
+    entered = [e for e in b_entries if e.project_id not in a_ranks]
+    left = [e for e in a_entries if e.project_id not in b_ids]
+    moved, held = [], []
+    for entry in b_entries:
+        before = a_ranks.get(entry.project_id)
+        if before is None:
+            continue
+        if before == entry.rank:
+            held.append(entry)
+        else:
+            moved.append((entry, before, movement(rank=entry.rank, previous_rank=before, has_previous=True)))
+    return entered, left, moved, held
+
+
+def snapshot_compare(*, a: int, b: int) -> Comparison:
+    """Compare two published snapshots' top-10s: two queries.
+
+    Raises RankingSnapshot.DoesNotExist if either id is not a published snapshot.
+    """
+    snapshots = {s.pk: s for s in RankingSnapshot.objects.published().filter(pk__in={a, b})}
+    if a not in snapshots or b not in snapshots:
+        raise RankingSnapshot.DoesNotExist(f"No published snapshot {a if a not in snapshots else b}.")
+    entries = RankingEntry.objects.filter(snapshot_id__in={a, b}, rank__lte=TOP_N).select_related("project")
+    by_snapshot: dict[int, list[RankingEntry]] = {a: [], b: []}
+    for entry in entries.order_by("rank"):
+        by_snapshot[entry.snapshot_id].append(entry)
+    entered, left, moved, held = compare_entries(by_snapshot[a], by_snapshot[b])
+    return Comparison(snapshots[a], snapshots[b], entered, left, moved, held)
+
+
+def feed_snapshots(*, limit: int = 20) -> list[RankingSnapshot]:
+    """The newest published snapshots, each with its top-10 entries and projects: two queries."""
+    top = Prefetch(
+        "entries",
+        queryset=RankingEntry.objects.filter(rank__lte=TOP_N).select_related("project").order_by("rank"),
+        to_attr="top_entries",
+    )
+    return list(RankingSnapshot.objects.published().newest_first().prefetch_related(top)[:limit])
+
+
+def project_current_rank(*, project_id: int) -> int | None:
+    """The project's rank in the newest published snapshot, if it is in it: one query."""
+    newest = RankingSnapshot.objects.published().newest_first().values("pk")[:1]
+    return (
+        RankingEntry.objects.filter(snapshot_id=Subquery(newest), project_id=project_id)
+        .values_list("rank", flat=True)
+        .first()
+    )
+
+
+def project_rank_history(*, project_id: int) -> list[RankingEntry]:
+    """The project's entries in published snapshots, oldest first, with their snapshot: one query."""
+    return list(
+        RankingEntry.objects.filter(project_id=project_id, snapshot__status=RankingSnapshot.Status.PUBLISHED)
+        .select_related("snapshot")
+        .order_by("snapshot__taken_at", "snapshot_id")
+    )
+
+
+def project_star_history(*, project_id: int) -> list[tuple[dt.date, int]]:
+    """Every star sample of a project, oldest first: one query."""
+    return list(
+        StatsSample.objects.filter(project_id=project_id).order_by("captured_on").values_list("captured_on", "stars")
+    )
+
+
+def current_snapshot_id() -> int | None:
+    return RankingSnapshot.objects.published().newest_first().values_list("pk", flat=True).first()
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    project: object
+    star_history: list
+    rank_history: list
+    current_entry: RankingEntry | None
+
+
+def project_page(*, slug: str) -> ProjectPage:
+    """A project with credits, live star figures, star and rank history: six queries.
+
+    Raises Project.DoesNotExist for an unknown slug.
+    """
+    project = _with_gain(Project.objects.with_credits().annotate(**star_annotations("pk"))).get(slug=slug)
+    ranks = project_rank_history(project_id=project.pk)
+    newest = current_snapshot_id()
+    current = next((e for e in ranks if e.snapshot_id == newest), None)
+    return ProjectPage(project, project_star_history(project_id=project.pk), ranks, current)

@@ -1,29 +1,132 @@
 from django.conf import settings
+from django.core.paginator import EmptyPage
 from django.db import connection
-from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import scoring, selectors
+from projects.models import Project
+
+from . import charts, scoring, selectors
 from .models import RankingSnapshot
+from .pagecache import LIVE_TIMEOUT, cached_by_generation, fragment
+
+MAX_ID = 2**63 - 1  # the largest primary key; bigger numbers cannot name a row
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def _id_param(request, name: str, *, required: bool = True) -> int | None:
+    """A positive integer query parameter, or BadParameter with a message for readers."""
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise BadParameter(_("The “%(name)s” parameter is missing.") % {"name": name})
+        return None
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise BadParameter(_("The “%(name)s” parameter must be a positive whole number.") % {"name": name})
+    return int(raw)
+
+
+def bad_request(request, message: str):
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def _known_id(pk: int) -> int:
+    if pk > MAX_ID:
+        raise Http404(_("No published snapshot with that id."))
+    return pk
 
 
 @require_GET
 def current_ranking(request):
-    snapshot = selectors.snapshot_current()
-    entries = selectors.entries_for_display(snapshot) if snapshot else []
-    return render(request, "rankings/current.html", {"snapshot": snapshot, "entries": entries})
+    page = cached_by_generation("ranking-current", selectors.ranking_current_page, timeout=LIVE_TIMEOUT)
+    return render(
+        request, "rankings/current.html", {"page": page, "fragment": fragment("ranking-current", timeout=LIVE_TIMEOUT)}
+    )
 
 
 @require_GET
 def snapshot_detail(request, pk):
+    def build():
+        return selectors.snapshot_page(pk=_known_id(pk))
+
     try:
-        snapshot = selectors.snapshot_published(pk=pk)
+        page = cached_by_generation(f"snapshot:{pk}", build)
     except RankingSnapshot.DoesNotExist:
-        raise Http404("No published snapshot with that id.") from None
-    entries = selectors.entries_for_display(snapshot)
-    return render(request, "rankings/snapshot_detail.html", {"snapshot": snapshot, "entries": entries})
+        raise Http404(_("No published snapshot with that id.")) from None
+    return render(request, "rankings/snapshot_detail.html", {"page": page, "fragment": fragment(f"snapshot:{pk}")})
+
+
+@require_GET
+def snapshot_archive(request):
+    """The archive; ``?id=`` jumps to one snapshot, so the menu on every ranking works without JS."""
+    try:
+        jump = _id_param(request, "id", required=False)
+        raw_page = request.GET.get("page", "1")
+        if not raw_page.isascii() or not raw_page.isdigit() or int(raw_page) < 1:
+            raise BadParameter(_("The “page” parameter must be a positive whole number."))
+    except BadParameter as exc:
+        return bad_request(request, str(exc))
+    if jump is not None:
+        return redirect("snapshot-detail", pk=jump)
+    number = int(raw_page)
+    try:
+        archive = cached_by_generation(f"archive:{number}", lambda: selectors.snapshot_archive_page(page=number))
+    except EmptyPage:
+        raise Http404(_("That page of the archive does not exist.")) from None
+    return render(request, "rankings/archive.html", {"archive": archive, "fragment": fragment(f"archive:{number}")})
+
+
+@require_GET
+def snapshot_compare(request):
+    if "a" not in request.GET and "b" not in request.GET:
+        index = cached_by_generation("published-index", selectors.published_index)
+        context = {"comparison": None, "index": index, "fragment": fragment("compare-picker")}
+        return render(request, "rankings/compare.html", context)
+    try:
+        a, b = _id_param(request, "a"), _id_param(request, "b")
+    except BadParameter as exc:
+        return bad_request(request, str(exc))
+
+    def build():
+        return selectors.snapshot_compare(a=_known_id(a), b=_known_id(b)), selectors.published_index()
+
+    try:
+        comparison, index = cached_by_generation(f"compare:{a}:{b}", build)
+    except RankingSnapshot.DoesNotExist:
+        raise Http404(_("No published snapshot with that id.")) from None
+    context = {"comparison": comparison, "index": index, "fragment": fragment(f"compare:{a}:{b}")}
+    return render(request, "rankings/compare.html", context)
+
+
+BADGE_MAX_AGE = 60 * 60
+
+
+@require_GET
+def badge(request, slug):
+    """A README badge: "MLTop #3" in the current top-10, otherwise the project's status."""
+
+    def build():
+        project = Project.objects.only("pk", "status").get(slug=slug)
+        return project.status, selectors.project_current_rank(project_id=project.pk)
+
+    try:
+        status, rank = cached_by_generation(f"badge:{slug}", build)
+    except Project.DoesNotExist:
+        raise Http404(_("No project with that slug.")) from None
+    if rank is not None and rank <= selectors.TOP_N:
+        svg = charts.badge("MLTop", f"#{rank}")
+    else:
+        svg = charts.badge("MLTop", str(Project.Status(status).label).lower(), color="#57606a")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
+    return response
 
 
 @require_GET

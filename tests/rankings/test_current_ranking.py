@@ -40,7 +40,7 @@ def test_api_is_read_only_for_anonymous_clients(client, seeded):
 
 
 def test_home_page_lists_the_ten_in_rank_order(client, seeded, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/")
     assert response.status_code == 200
     content = response.content.decode()
