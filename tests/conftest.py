@@ -54,3 +54,20 @@ def _clear_cache():
     clear_app_cache()
     yield
     clear_app_cache()
+
+
+@pytest.fixture
+def fake_github(settings):
+    """A fake GitHub API on loopback (tests/fake_github), with GITHUB_API_URL pointing at it.
+
+    Program it per test (``add_repo``, ``rename``, ``delete``, ``archive``, ``exhaust_rate_limit``,
+    ``fail_next``...) and read ``requests`` / ``count()`` to see what was asked. No token by
+    default: set ``settings.GITHUB_TOKEN`` through the ``settings`` fixture for GraphQL.
+    """
+    from .fake_github import FakeGitHub
+
+    fake = FakeGitHub().start()
+    settings.GITHUB_API_URL = fake.url
+    settings.GITHUB_TOKEN = ""
+    yield fake
+    fake.stop()
