@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import requests
@@ -333,16 +333,6 @@ class GitHubClient:
             except (KeyError, TypeError, ValueError) as exc:
                 raise GitHubUnavailable(f"GitHub sent an unexpected repository object for {owner}/{name}") from exc
         raise RepoMoved(f"{owner}/{name} redirected more than {MAX_REDIRECTS} times", location=url)
-
-    def paginate(self, path: str, *, params=None) -> Iterator[dict]:
-        """Every item of a paginated REST list, following ``Link: rel="next"``."""
-        url = path
-        while url:
-            response = self.request("GET", url, params=params)
-            if response.status_code != 200:
-                raise GitHubError(f"GitHub answered {response.status_code} for {path}")
-            yield from self._json(response)
-            url, params = response.links.get("next", {}).get("url"), None
 
     def rate_limit(self) -> dict[str, RateLimitStatus]:
         """GitHub's own account of every rate-limit resource (this call itself is free)."""

@@ -110,6 +110,7 @@ class RecordedRequest:
     conditional: bool = False
     aliases: int = 0
     authorized: bool = False
+    headers: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -253,7 +254,9 @@ class FakeGitHub:
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, name="fake-github", daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-github", daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -333,7 +336,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self, status: int, **extra) -> None:
         with self.github._lock:
             self.github.requests.append(
-                RecordedRequest(self.command, self.path, status, authorized="Authorization" in self.headers, **extra)
+                RecordedRequest(
+                    self.command,
+                    self.path,
+                    status,
+                    authorized="Authorization" in self.headers,
+                    headers=dict(self.headers.items()),
+                    **extra,
+                )
             )
 
     def _auth_problem(self) -> bool:
