@@ -131,7 +131,7 @@ def samples_upsert(samples: list[StatsSample]) -> None:
         )
 
 
-def _apply_stats(project: Project, stats: RepoStats, *, now: dt.datetime) -> None:
+def _apply_stats(project: Project, stats: RepoStats, *, now: dt.datetime, take_id: bool = True) -> None:
     project.stars = stats.stars
     project.forks = stats.forks
     project.watchers = stats.watchers
@@ -145,7 +145,8 @@ def _apply_stats(project: Project, stats: RepoStats, *, now: dt.datetime) -> Non
     project.fetch_error = ""
     project.missing_since = None
     project.etag = stats.etag[:200]
-    project.github_id = stats.github_id
+    if take_id:
+        project.github_id = stats.github_id
     if (project.repo_owner, project.repo_name) != (stats.owner, stats.name):
         logger.info("Project %s: %s/%s is now %s", project.slug, project.repo_owner, project.repo_name, stats.full_name)
         project.repo_owner, project.repo_name = stats.owner, stats.name
@@ -160,18 +161,17 @@ def _identity_problem(project: Project, stats: RepoStats, claimed: dict) -> str:
             f"{project.full_name} now names a different repository (GitHub id {stats.github_id}, "
             f"ours was {project.github_id}); the original was renamed away or deleted"
         )
-    key = (stats.owner.lower(), stats.name.lower(), project.sub_path)
-    other = claimed.get(key)
+    other = claimed.get((stats.owner.lower(), stats.name.lower(), project.sub_path))
     if other is not None and other != project.pk:
         return f"GitHub now calls this repository {stats.full_name}, which another project already tracks"
-    other = claimed.get(("id", stats.github_id, project.sub_path))
-    if other is not None and other != project.pk:
+    holder = claimed.get(("id", stats.github_id))
+    if holder is not None and holder[0] != project.pk and holder[1] == project.sub_path:
         return f"GitHub repository {stats.github_id} is already tracked by another project"
     return ""
 
 
 def _claims(projects: list[Project], results: dict[int, object]) -> dict:
-    """Who already holds each (owner, name, sub-path) and GitHub id that a fetched result would take."""
+    """Who already holds each (owner, name, sub-path), and each GitHub id, that a result would take."""
     names = Q()
     ids = set()
     for project in projects:
@@ -187,7 +187,7 @@ def _claims(projects: list[Project], results: dict[int, object]) -> dict:
     ):
         claimed[(owner.lower(), name.lower(), sub_path)] = pk
         if github_id is not None:
-            claimed[("id", github_id, sub_path)] = pk
+            claimed[("id", github_id)] = (pk, sub_path)
     return claimed
 
 
@@ -261,9 +261,11 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
                 project.missing_since = project.missing_since or now
                 counts["missing"] += 1
             else:
-                _apply_stats(project, result, now=now)
+                # GitHub ids are unique in the catalogue: folders of one repository share its
+                # figures, but only the first project tracking it holds the id.
+                holder = claimed.setdefault(("id", result.github_id), (project.pk, project.sub_path))
+                _apply_stats(project, result, now=now, take_id=holder[0] == project.pk)
                 claimed[(result.owner.lower(), result.name.lower(), project.sub_path)] = project.pk
-                claimed[("id", result.github_id, project.sub_path)] = project.pk
                 samples.append(_sample_for(project, now))
                 counts["refreshed"] += 1
         elif isinstance(result, NotModified):
