@@ -111,6 +111,7 @@ class RecordedRequest:
     aliases: int = 0
     authorized: bool = False
     headers: dict = field(default_factory=dict)
+    at: float = field(default_factory=time.time)
 
 
 @dataclass
