@@ -196,6 +196,8 @@ LOGGING = {
 }
 
 # --- Stats pipeline (rankings/github.py, rankings/tasks.py) ---
+# Base of the exponential backoff (seconds) between retries of a failed GitHub request.
+GITHUB_RETRY_BACKOFF = env.float("GITHUB_RETRY_BACKOFF", default=1.0)
 # The embedded broker's folders must exist before the web, worker and beat processes use them.
 if not REDIS_URL:
     for _folder in ("queue", "processed", "control"):

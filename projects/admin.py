@@ -104,7 +104,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
         ids = list(queryset.order_by("pk").values_list("pk", flat=True))
         try:
-            refresh_enqueue(project_ids=ids)
+            # The projects are committed already: send now, so a broker failure is reported here.
+            refresh_enqueue(project_ids=ids, on_commit=False)
         except OperationalError as exc:
             self.message_user(
                 request,

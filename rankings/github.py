@@ -186,7 +186,7 @@ class GitHubClient:
         token: str | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
         max_retries: int = 3,
-        backoff: float = 1.0,
+        backoff: float | None = None,
         budget: RateBudget | None = None,
         session: requests.Session | None = None,
     ):
@@ -194,7 +194,7 @@ class GitHubClient:
         self.token = token if token is not None else settings.GITHUB_TOKEN
         self.timeout = timeout
         self.max_retries = max_retries
-        self.backoff = backoff
+        self.backoff = backoff if backoff is not None else settings.GITHUB_RETRY_BACKOFF
         self.budget = budget or RateBudget.for_api(self.base_url, self.token)
         self.session = session or requests.Session()
         self.session.headers.update(

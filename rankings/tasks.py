@@ -54,12 +54,17 @@ def refresh_all() -> dict:
     return {"skipped": False, "projects": len(ids), "batches": len(groups), "run_id": run_id}
 
 
-def refresh_enqueue(*, project_ids: list[int], eta=None) -> int:
-    """Queue a refresh of these projects once the current transaction commits; returns the batch count."""
+def refresh_enqueue(*, project_ids: list[int], eta=None, on_commit: bool = True) -> int:
+    """Queue a refresh of these projects, by default once the current transaction commits.
+
+    ``on_commit=False`` sends at once, for callers whose projects are already committed and
+    who want a broker failure raised here (kombu's OperationalError) to report it.
+    Returns the number of batches.
+    """
     groups = list(refresh.batches(list(project_ids)))
     for group in groups:
-        if eta is None:
-            refresh_batch.delay_on_commit(group)
-        else:
+        if on_commit:
             refresh_batch.apply_async_on_commit(args=[group], eta=eta)
+        else:
+            refresh_batch.apply_async(args=[group], eta=eta)
     return len(groups)

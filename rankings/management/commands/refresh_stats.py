@@ -35,7 +35,7 @@ class Command(BaseCommand):
 def refresh_sync(ids, *, stream, client=None) -> refresh.RefreshSummary:
     """Refresh batch after batch in this process, with a progress bar; deferred ones go to the worker."""
     summary = refresh.RefreshSummary()
-    with tqdm(total=len(ids), unit="project", file=stream, disable=None) as bar:
+    with tqdm(total=len(ids), unit="project", file=stream, disable=False) as bar:
         for group in refresh.batches(ids):
             result = refresh.project_refresh_batch(project_ids=group, client=client)
             summary += result.summary

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError("Give one or more GitHub URLs, or --file FILE.")
 
         created, problems = [], []
-        for where, url in tqdm(lines, unit="url", file=self.stderr, disable=None):
+        for where, url in tqdm(lines, unit="url", file=self.stderr, disable=False):
             try:
                 created.append(project_create_from_url(url=url))
             except ValidationError as exc:
