@@ -247,9 +247,8 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
             results.setdefault(project.pk, exc)
 
     counts = dict.fromkeys(("refreshed", "not_modified", "failed", "missing"), 0)
-    samples = []
+    samples, changed, unchanged = [], [], []
     claimed = _claims(projects, results)
-    changed = []
     for project in projects:
         if project.pk not in results:
             continue
@@ -260,6 +259,7 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
                 project.fetch_error = problem
                 project.missing_since = project.missing_since or now
                 counts["missing"] += 1
+                changed.append((project, ["fetch_error", "missing_since"]))
             else:
                 # GitHub ids are unique in the catalogue: folders of one repository share its
                 # figures, but only the first project tracking it holds the id.
@@ -268,24 +268,29 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
                 claimed[(result.owner.lower(), result.name.lower(), project.sub_path)] = project.pk
                 samples.append(_sample_for(project, now))
                 counts["refreshed"] += 1
+                changed.append((project, PROJECT_FIGURE_FIELDS))
         elif isinstance(result, NotModified):
-            project.last_fetched_at = now
-            project.fetch_error = ""
-            project.missing_since = None
             if project.stars is not None:
                 samples.append(_sample_for(project, now))
             counts["not_modified"] += 1
+            unchanged.append(project.pk)
         elif isinstance(result, RepoNotFound):
             project.missing_since = project.missing_since or now
             project.fetch_error = str(result)
             counts["missing"] += 1
+            changed.append((project, ["fetch_error", "missing_since"]))
         else:
             project.fetch_error = str(result) or type(result).__name__
             counts["failed"] += 1
-        changed.append(project)
+            changed.append((project, ["fetch_error"]))
 
     with transaction.atomic():
-        Project.objects.bulk_update(changed, PROJECT_FIGURE_FIELDS)
+        # One UPDATE per changed project: bulk_update's CASE per field and row costs far more.
+        for project, fields in changed:
+            project.save(update_fields=fields)
+        if unchanged:
+            # A 304 keeps the figures and counts as a successful fetch.
+            Project.objects.filter(pk__in=unchanged).update(last_fetched_at=now, fetch_error="", missing_since=None)
         samples_upsert(samples)
     return BatchResult(
         summary=RefreshSummary(**counts, deferred=len(deferred)),
