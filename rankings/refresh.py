@@ -177,8 +177,10 @@ def _claims(projects: list[Project], results: dict[int, object]) -> dict:
     for project in projects:
         stats = results.get(project.pk)
         if isinstance(stats, RepoStats):
-            names |= Q(repo_owner__iexact=stats.owner, repo_name__iexact=stats.name, sub_path=project.sub_path)
             ids.add(stats.github_id)
+            # Only a rename can run into another project's name (the catalogue keeps names unique).
+            if (stats.owner.lower(), stats.name.lower()) != (project.repo_owner.lower(), project.repo_name.lower()):
+                names |= Q(repo_owner__iexact=stats.owner, repo_name__iexact=stats.name, sub_path=project.sub_path)
     if not ids:
         return {}
     claimed = {}

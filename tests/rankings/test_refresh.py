@@ -2,7 +2,6 @@
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -165,10 +164,14 @@ def test_an_outage_keeps_every_earlier_figure_and_records_the_error(project_fact
     assert list(StatsSample.objects.order_by("pk").values_list("pk", "stars")) == samples_before
 
 
-def test_a_rate_limit_half_way_keeps_the_first_half_and_finishes_after_the_reset(project_factory, fake_github):
+def test_a_rate_limit_half_way_keeps_the_first_half_and_finishes_after_the_reset(
+    project_factory, fake_github, time_machine
+):
+    # The clock (also the fake's: it shares this process) is moved, not waited for.
+    time_machine.move_to(dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC), tick=True)
     projects = [track(project_factory, fake_github, f"org/r{i}", stars=i + 1) for i in range(6)]
     ids = [p.pk for p in projects]
-    fake_github.rate_limit_after(3, resource="core", reset_in=1)
+    fake_github.rate_limit_after(3, resource="core", reset_in=600)
     result = run(ids, fake_github)
     assert result.summary.line() == (
         "refreshed 3, not modified 0, failed 0, missing 0, deferred 3 until the rate limit resets"
@@ -177,7 +180,11 @@ def test_a_rate_limit_half_way_keeps_the_first_half_and_finishes_after_the_reset
     assert sorted(StatsSample.objects.values_list("project_id", flat=True)) == ids[:3]
     assert not Project.objects.filter(pk__in=ids[3:], fetch_error="").exclude(stars=None).exists()
 
-    time.sleep(max(0.0, (result.retry_at - dt.datetime.now(dt.UTC)).total_seconds()) + 0.05)
+    assert result.retry_at == dt.datetime.fromtimestamp(fake_github._limits["core"].reset, dt.UTC)
+    asked = fake_github.count()
+    early = run(result.deferred_ids, fake_github)  # before the reset: deferred again, GitHub not asked
+    assert (early.summary.refreshed, early.deferred_ids, fake_github.count()) == (0, result.deferred_ids, asked)
+    time_machine.move_to(result.retry_at + dt.timedelta(seconds=1), tick=True)
     rest = run(result.deferred_ids, fake_github)
     assert rest.summary.refreshed == 3 and not rest.deferred_ids
     assert sorted(StatsSample.objects.values_list("project_id", flat=True)) == ids

@@ -9,6 +9,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -58,16 +59,28 @@ def celery_worker(*, api_url: str, token: str, queue: str):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines, ready = [], threading.Event()
+
+    def read_output():
+        for line in proc.stdout:
+            lines.append(line)
+            if " ready." in line:
+                ready.set()
+
+    reader = threading.Thread(target=read_output, daemon=True)
+    reader.start()
     try:
+        assert ready.wait(timeout=60), "the worker did not start"
         yield proc
     finally:
         proc.terminate()
         try:
-            output, _ = proc.communicate(timeout=20)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-            output, _ = proc.communicate()
-        print(output[-4000:])  # shown by pytest when the test fails
+            proc.wait()
+        reader.join(timeout=5)
+        print("".join(lines)[-4000:])  # shown by pytest when the test fails
 
 
 def wait_for(condition, *, timeout=60.0, interval=0.2):
@@ -109,10 +122,10 @@ def test_a_worker_refreshes_the_seed_projects_once_even_when_two_runs_overlap(fa
 
 def test_a_worker_defers_rate_limited_projects_and_finishes_after_the_reset(fake_github):
     tracked = serve_seed_projects(fake_github)
-    fake_github.rate_limit_after(4, resource="core", reset_in=2)
-    reset = fake_github._limits["core"].reset
     queue = f"mltop-test-{uuid.uuid4().hex[:10]}"
     with celery_worker(api_url=fake_github.url, token="", queue=queue):
+        fake_github.rate_limit_after(4, resource="core", reset_in=3)
+        reset = fake_github._limits["core"].reset
         celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
         assert wait_for(lambda: github_samples().count() == tracked, timeout=30), "the rest was not fetched"
     # Four fetched; GitHub's "0 remaining" stopped the worker before any refusal; the rest after the reset.
