@@ -75,9 +75,15 @@ def fake_github(settings):
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """On SQLite, a test database in a file (not in memory) so real worker processes can share it."""
+    """On SQLite, a test database in a file (not in memory) so real worker processes can share it.
+
+    Named after this process, so two test runs in one checkout do not share it; pytest-django
+    deletes it at the end of the run.
+    """
+    import os
+
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "test-mltop.sqlite3")
+        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / f"test-mltop-{os.getpid()}.sqlite3")

@@ -247,3 +247,15 @@ def test_two_concurrent_refreshes_write_exactly_one_sample_per_project(project_f
     assert fake_github.count(path="/graphql") == 2
     assert StatsSample.objects.count() == 20
     assert sorted(StatsSample.objects.values_list("project_id", flat=True)) == ids
+
+
+def test_a_batch_of_unchanged_repositories_costs_a_fixed_number_of_queries(
+    project_factory, fake_github, django_assert_num_queries
+):
+    projects = [track(project_factory, fake_github, f"org/q{i}", stars=i) for i in range(5)]
+    ids = [p.pk for p in projects]
+    run(ids, fake_github)
+    # Read the batch, then in one transaction (a savepoint here): one UPDATE for all 304s, one sample upsert.
+    with django_assert_num_queries(5):
+        result = run(ids, fake_github)
+    assert result.summary.not_modified == 5
