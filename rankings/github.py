@@ -317,6 +317,9 @@ class GitHubClient:
                 location = response.headers.get("Location") or self._json(response).get("url", "")
                 if not follow_renames or not location:
                     raise RepoMoved(f"{owner}/{name} moved", location=location)
+                if "://" in location and not location.startswith(f"{self.base_url}/"):
+                    # Never send the token to another host.
+                    raise RepoMoved(f"{owner}/{name} moved outside {self.base_url}", location=location)
                 # The canonical repository answers at /repositories/{id}; its ETag differs, so ask plainly.
                 url, etag = location, ""
                 continue

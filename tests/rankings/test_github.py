@@ -13,6 +13,7 @@ from rankings.github import (
     GitHubUnavailable,
     NotModified,
     RateLimited,
+    RepoMoved,
     RepoNotFound,
     RepoStats,
 )
@@ -249,3 +250,13 @@ def test_the_token_is_never_logged(fake_github, caplog):
     client_for(fake_github, token=TOKEN).repo_get("a", "b")
     assert "GitHub answered 500" in caplog.text
     assert TOKEN not in caplog.text
+
+
+def test_a_redirect_to_another_host_is_not_followed_with_the_token(fake_github):
+    fake_github.add_repo("a/b")
+    fake_github.rename("a/b", "c/d")
+    client = GitHubClient(base_url=fake_github.url.replace("127.0.0.1", "localhost"), token=TOKEN, backoff=0)
+    with pytest.raises(RepoMoved, match="outside") as excinfo:
+        client.repo_get("a", "b")
+    assert excinfo.value.location.startswith(fake_github.url)
+    assert fake_github.count() == 1
