@@ -308,7 +308,13 @@ class GitHubClient:
         self, owner: str, name: str, *, etag: str = "", follow_renames: bool = True
     ) -> RepoStats | NotModified:
         """One repository by owner/name; NotModified when ``etag`` still matches."""
-        url = f"/repos/{owner}/{name}"
+        return self._repo(f"/repos/{owner}/{name}", f"{owner}/{name}", etag=etag, follow_renames=follow_renames)
+
+    def repo_get_by_id(self, github_id: int) -> RepoStats:
+        """One repository by GitHub's numeric id, which survives renames and transfers."""
+        return self._repo(f"/repositories/{github_id}", f"repository {github_id}")
+
+    def _repo(self, url: str, label: str, *, etag: str = "", follow_renames: bool = True) -> RepoStats | NotModified:
         for _ in range(MAX_REDIRECTS + 1):
             response = self.request("GET", url, headers={"If-None-Match": etag} if etag else None)
             if response.status_code == 304:
@@ -316,26 +322,26 @@ class GitHubClient:
             if response.status_code in (301, 302, 307, 308):
                 location = response.headers.get("Location") or self._json(response).get("url", "")
                 if not follow_renames or not location:
-                    raise RepoMoved(f"{owner}/{name} moved", location=location)
+                    raise RepoMoved(f"{label} moved", location=location)
                 if "://" in location and not location.startswith(f"{self.base_url}/"):
                     # Never send the token to another host.
-                    raise RepoMoved(f"{owner}/{name} moved outside {self.base_url}", location=location)
+                    raise RepoMoved(f"{label} moved outside {self.base_url}", location=location)
                 # The canonical repository answers at /repositories/{id}; its ETag differs, so ask plainly.
                 url, etag = location, ""
                 continue
             if response.status_code == 404:
-                raise RepoNotFound(f"{owner}/{name} was not found on GitHub (404)")
+                raise RepoNotFound(f"{label} was not found on GitHub (404)")
             if response.status_code != 200:
                 message = ""
                 if response.headers.get("content-type", "").startswith("application/json"):
                     message = str(self._json(response).get("message", ""))
-                raise GitHubError(f"GitHub answered {response.status_code} for {owner}/{name}: {message}".strip())
+                raise GitHubError(f"GitHub answered {response.status_code} for {label}: {message}".strip())
             data = self._json(response)
             try:
                 return _repo_from_rest(data, response.headers.get("ETag", ""))
             except (KeyError, TypeError, ValueError) as exc:
-                raise GitHubUnavailable(f"GitHub sent an unexpected repository object for {owner}/{name}") from exc
-        raise RepoMoved(f"{owner}/{name} redirected more than {MAX_REDIRECTS} times", location=url)
+                raise GitHubUnavailable(f"GitHub sent an unexpected repository object for {label}") from exc
+        raise RepoMoved(f"{label} redirected more than {MAX_REDIRECTS} times", location=url)
 
     def rate_limit(self) -> dict[str, RateLimitStatus]:
         """GitHub's own account of every rate-limit resource (this call itself is free)."""

@@ -200,6 +200,25 @@ def _fetch_graphql(client: GitHubClient, projects: list[Project]) -> dict[int, o
     return {p.pk: answers[(p.repo_owner.lower(), p.repo_name.lower())] for p in projects}
 
 
+def _recognise_by_id(client: GitHubClient, projects: list[Project], results: dict[int, object]) -> None:
+    """Look up by GitHub id the projects whose name is gone or now names another repository.
+
+    A rename's redirect ends when someone creates a repository under the old name; GitHub's
+    numeric id still finds ours. Rare, so one REST request each; a failure keeps the first answer.
+    """
+    for project in projects:
+        result = results.get(project.pk)
+        lost = isinstance(result, RepoNotFound) or (
+            isinstance(result, RepoStats) and result.github_id != project.github_id
+        )
+        if project.github_id is None or not lost:
+            continue
+        try:
+            results[project.pk] = client.repo_get_by_id(project.github_id)
+        except GitHubError as exc:
+            logger.info("Project %s: GitHub id %s not found either: %s", project.slug, project.github_id, exc)
+
+
 def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | None = None) -> BatchResult:
     """Fetch and store figures for up to 100 projects; see the module docstring for outcomes."""
     if len(project_ids) > BATCH_SIZE:
@@ -247,6 +266,9 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
         # A refusal of the whole request (e.g. GraphQL 401): every repository in it failed.
         for project in projects:
             results.setdefault(project.pk, exc)
+
+    if not outage:
+        _recognise_by_id(client, projects, results)
 
     counts = dict.fromkeys(("refreshed", "not_modified", "failed", "missing"), 0)
     samples, changed, unchanged = [], [], []

@@ -260,3 +260,12 @@ def test_a_redirect_to_another_host_is_not_followed_with_the_token(fake_github):
         client.repo_get("a", "b")
     assert excinfo.value.location.startswith(fake_github.url)
     assert fake_github.count() == 1
+
+
+def test_a_repository_is_found_by_its_numeric_id_after_a_rename(fake_github):
+    repo = fake_github.add_repo("deepmind/lab", stars=6000)
+    fake_github.rename("deepmind/lab", "google-deepmind/lab")
+    stats = client_for(fake_github).repo_get_by_id(repo.id)
+    assert (stats.full_name, stats.stars) == ("google-deepmind/lab", 6000)
+    with pytest.raises(RepoNotFound, match="repository 7"):
+        client_for(fake_github).repo_get_by_id(7)

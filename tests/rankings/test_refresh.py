@@ -128,13 +128,33 @@ def test_an_archived_repository_is_flagged(project_factory, fake_github):
 
 def test_a_name_now_used_by_a_different_repository_is_not_mistaken_for_ours(project_factory, fake_github):
     project = track(project_factory, fake_github, "a/reused", stars=50)
-    project.github_id = 42
+    project.github_id = 42  # ours, which GitHub no longer knows
     project.save()
     result = run([project.pk], fake_github)
     assert result.summary.missing == 1
     project.refresh_from_db()
     assert project.stars is None and "different repository" in project.fetch_error
     assert not project.samples.exists()
+
+
+@pytest.mark.parametrize("token", ["", TOKEN], ids=["rest", "graphql"])
+def test_a_renamed_repository_whose_old_name_was_reused_is_found_by_its_id(project_factory, fake_github, token):
+    project = track(project_factory, fake_github, "calclavia/DeepJ", stars=600)
+    run([project.pk], fake_github, token=token)
+    fake_github.rename("calclavia/DeepJ", "calclavia/deepj-music")
+    fake_github.add_repo("calclavia/DeepJ", stars=1)  # someone else's new repository under the old name
+    run([project.pk], fake_github, token=token)
+    project.refresh_from_db()
+    assert (project.full_name, project.stars, project.fetch_error) == ("calclavia/deepj-music", 600, "")
+
+
+def test_a_deleted_repository_with_a_known_id_is_missing(project_factory, fake_github):
+    project = track(project_factory, fake_github, "a/doomed", stars=5)
+    run([project.pk], fake_github)
+    project.refresh_from_db()
+    fake_github.delete("a/doomed")
+    assert run([project.pk], fake_github).summary.missing == 1
+    assert [r.path for r in fake_github.requests[-2:]] == ["/repos/a/doomed", f"/repositories/{project.github_id}"]
 
 
 def test_a_rename_onto_a_name_another_project_tracks_is_recorded_not_crashed(project_factory, fake_github):
