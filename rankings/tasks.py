@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
     soft_time_limit=10 * 60,
     time_limit=11 * 60,
     acks_late=True,
+    ignore_result=True,  # the figures land in the database; nobody reads the return value from a backend
 )
 def refresh_batch(self, project_ids: list[int], run_id: str = "") -> dict:
     """Refresh up to 100 projects; rate-limited ones are re-queued for after the reset."""
@@ -40,7 +41,7 @@ def refresh_batch(self, project_ids: list[int], run_id: str = "") -> dict:
 
 
 # Time limits: this only reads ids and enqueues batches (10,000 projects is 100 messages).
-@shared_task(soft_time_limit=60, time_limit=90)
+@shared_task(soft_time_limit=60, time_limit=90, ignore_result=True)
 def refresh_all() -> dict:
     """The scheduled refresh: every tracked project, in batches, under one run lock."""
     ids = refresh.refresh_project_ids()

@@ -80,6 +80,11 @@ def celery_worker(*, api_url: str, token: str, queue: str):
             proc.kill()
             proc.wait()
         reader.join(timeout=5)
+        with contextlib.suppress(Exception), celery_app.connection_for_write() as conn:
+            # Leave nothing behind in a shared Redis: the queue and kombu's binding of it.
+            conn.default_channel.queue_delete(queue)
+            if settings.REDIS_URL:
+                conn.default_channel.client.delete(f"_kombu.binding.{queue}")
         print("".join(lines)[-4000:])  # shown by pytest when the test fails
 
 
