@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from kombu.exceptions import OperationalError
 
 from projects.models import Project
 from rankings import tasks
@@ -29,9 +30,8 @@ def call(*args):
     return out.getvalue(), err.getvalue()
 
 
-def test_track_adds_urls_as_tracked_projects_and_queues_their_refresh(queued, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        out, _ = call("track", "https://github.com/marcotcr/lime", "https://github.com/deepmind/dm_control")
+def test_track_adds_urls_as_tracked_projects_and_queues_their_refresh(queued):
+    out, _ = call("track", "https://github.com/marcotcr/lime", "https://github.com/deepmind/dm_control")
     assert "tracked 2, rejected 0" in out
     assert set(Project.objects.tracked().values_list("repo_name", flat=True)) == {"lime", "dm_control"}
     assert [args for args, _ in queued] == [[list(Project.objects.order_by("pk").values_list("pk", flat=True))]]
@@ -112,3 +112,24 @@ def test_refresh_stats_queues_a_run_for_the_worker(project_factory, queued):
 def test_refresh_stats_unknown_slug_is_an_error():
     with pytest.raises(CommandError, match="No project with slug: nope"):
         call("refresh_stats", "--project", "nope")
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.refresh_batch, "apply_async", refuse)
+    monkeypatch.setattr(tasks.refresh_all, "apply_async", refuse)
+
+
+def test_track_with_the_broker_down_keeps_the_projects_and_says_how_to_fetch(broker_down):
+    with pytest.raises(CommandError, match="refresh_stats --sync"):
+        call("track", "https://github.com/marcotcr/lime")
+    assert Project.objects.filter(repo_name="lime").exists()
+
+
+def test_refresh_stats_with_the_broker_down_is_a_clear_error(broker_down, project_factory):
+    project_factory()
+    with pytest.raises(CommandError, match="task queue cannot be reached.*Connection refused"):
+        call("refresh_stats")

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from kombu.exceptions import OperationalError
 from tqdm import tqdm
 
 from rankings import refresh, tasks
@@ -22,12 +23,17 @@ class Command(BaseCommand):
             known = set(Project.objects.filter(slug__in=project).values_list("slug", flat=True))
             raise CommandError(f"No project with slug: {', '.join(sorted(set(project) - known))}")
         if not sync:
-            if project:
-                count = tasks.refresh_enqueue(project_ids=ids)
-                self.stdout.write(f"Queued {len(ids)} projects in {count} batches for the worker.")
-            else:
-                tasks.refresh_all.delay()
-                self.stdout.write(f"Queued a refresh of {len(ids)} tracked projects for the worker.")
+            try:
+                if project:
+                    count = tasks.refresh_enqueue(project_ids=ids)
+                    self.stdout.write(f"Queued {len(ids)} projects in {count} batches for the worker.")
+                else:
+                    tasks.refresh_all.delay()
+                    self.stdout.write(f"Queued a refresh of {len(ids)} tracked projects for the worker.")
+            except OperationalError as exc:
+                raise CommandError(
+                    f"The task queue cannot be reached ({exc}); nothing was queued. Try --sync."
+                ) from exc
             return
         self.stdout.write(self.style.SUCCESS(refresh_sync(ids, stream=self.stderr).line()))
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from kombu.exceptions import OperationalError
 from tqdm import tqdm
 
 from projects.services import project_create_from_url
@@ -55,8 +55,13 @@ class Command(BaseCommand):
             if sync:
                 self.stdout.write(self.style.SUCCESS(refresh_sync(ids, stream=self.stderr).line()))
             else:
-                with transaction.atomic():
-                    tasks.refresh_enqueue(project_ids=ids)
+                try:
+                    tasks.refresh_enqueue(project_ids=ids, on_commit=False)  # the projects are committed
+                except OperationalError as exc:
+                    raise CommandError(
+                        f"The projects were added, but the task queue cannot be reached ({exc}); "
+                        "fetch their figures with: python manage.py refresh_stats --sync"
+                    ) from exc
                 self.stdout.write(f"Queued the first refresh of {len(ids)} projects for the worker.")
         if problems and not created:
             raise CommandError("No URL could be tracked.")
