@@ -32,8 +32,10 @@ run: seed messages
 	@echo ""
 	@echo "MLTop is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Create an editor account with:  DJANGO_DEBUG=true $(PY) manage.py createsuperuser"
+	@echo "Web, Celery worker and beat start together (Procfile); Ctrl-C stops all three."
 	@echo ""
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	PATH="$(abspath $(VENV))/bin:$$PATH" MLTOP_HOST=$(HOST) MLTOP_PORT=$(PORT) DJANGO_DEBUG=$${DJANGO_DEBUG:-true} \
+		$(VENV)/bin/honcho -f Procfile start
 
 test: $(DEV_STAMP) messages
 	$(PY) -m pytest

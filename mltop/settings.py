@@ -226,3 +226,21 @@ RANKING_SPIKE_BASELINE = env.int("RANKING_SPIKE_BASELINE", default=30)
 # Computed snapshots keep the top K; the daily task publishes them or leaves a draft.
 RANKING_TOP_K = env.int("RANKING_TOP_K", default=100)
 RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=False)
+# --- Stats pipeline (rankings/github.py, rankings/tasks.py) ---
+# Base of the exponential backoff (seconds) between retries of a failed GitHub request.
+GITHUB_RETRY_BACKOFF = env.float("GITHUB_RETRY_BACKOFF", default=1.0)
+# The embedded broker's folders must exist before the web, worker and beat processes use them.
+if not REDIS_URL:
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(CELERY_BROKER_DIR / "control")
+# A queue of its own lets several MLTop installations (or test runs) share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Refresh batches acknowledge after running, so a worker that dies mid-batch loses nothing;
+# one message at a time keeps long batches from waiting behind each other in one worker.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# SQLite (the embedded default) is written by web, worker and beat at once: take the write
+# lock when a transaction begins and wait for it, instead of failing with "database is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})

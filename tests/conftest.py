@@ -54,3 +54,36 @@ def _clear_cache():
     clear_app_cache()
     yield
     clear_app_cache()
+
+
+@pytest.fixture
+def fake_github(settings):
+    """A fake GitHub API on loopback (tests/fake_github), with GITHUB_API_URL pointing at it.
+
+    Program it per test (``add_repo``, ``rename``, ``delete``, ``archive``, ``exhaust_rate_limit``,
+    ``fail_next``...) and read ``requests`` / ``count()`` to see what was asked. No token by
+    default: set ``settings.GITHUB_TOKEN`` through the ``settings`` fixture for GraphQL.
+    """
+    from .fake_github import FakeGitHub
+
+    fake = FakeGitHub().start()
+    settings.GITHUB_API_URL = fake.url
+    settings.GITHUB_TOKEN = ""
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, a test database in a file (not in memory) so real worker processes can share it.
+
+    Named after this process, so two test runs in one checkout do not share it; pytest-django
+    deletes it at the end of the run.
+    """
+    import os
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / f"test-mltop-{os.getpid()}.sqlite3")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from rankings.schedules import ensure_default_schedules
 from rankings.seeding import seed_load
 
 
@@ -13,3 +14,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Seeded “{result.snapshot}” with {entries} entries."))
         else:
             self.stdout.write(f"“{result.snapshot}” is already there ({entries} entries); nothing changed.")
+        for name in ensure_default_schedules():
+            self.stdout.write(f"Scheduled “{name}” (change it in admin: Periodic tasks).")

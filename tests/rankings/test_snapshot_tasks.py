@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from rankings.models import RankingSnapshot, StatsSample
-from rankings.tasks import BUILD_SNAPSHOT_LOCK, BUILD_SNAPSHOT_SCHEDULE, BUILD_SNAPSHOT_TASK, build_snapshot
+from rankings.schedules import BUILD_SNAPSHOT_SCHEDULE
+from rankings.tasks import BUILD_SNAPSHOT_LOCK, BUILD_SNAPSHOT_TASK, build_snapshot
 
 pytestmark = pytest.mark.django_db
 

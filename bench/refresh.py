@@ -1,0 +1,144 @@
+"""Benchmark of the GitHub refresh: prints figures, never passes or fails on time.
+
+    .venv/bin/python bench/refresh.py --repos 10000
+
+Tracks N synthetic repositories in a fresh database (a new SQLite file, or --database-url
+pointing at an empty PostgreSQL database), serves them from the fake GitHub API in a separate
+process over loopback HTTP, then refreshes all of them three times in this process:
+
+1. with a token: GraphQL, 100 repositories per request;
+2. without a token: REST, one request per repository; this stores each repository's ETag;
+3. without a token again: REST conditional requests only, answered 304 Not Modified.
+
+For each pass it prints the requests GitHub received, wall time, samples in the database
+and the peak resident memory of this process so far.
+"""
+
+import argparse
+import multiprocessing
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def serve_fake(conn, repos: int) -> None:
+    from tests.fake_github import FakeGitHub, synthetic_repos
+
+    fake = FakeGitHub(core_limit=10**9, graphql_limit=10**9)
+    synthetic_repos(fake, repos)
+    fake.start()
+    conn.send(fake.url)
+    while True:
+        message = conn.recv()
+        if message == "stats":
+            with fake._lock:
+                conn.send(
+                    {
+                        "requests": len(fake.requests),
+                        "graphql": sum(r.path == "/graphql" for r in fake.requests),
+                        "rest": sum(r.path.startswith("/repos/") for r in fake.requests),
+                        "conditional": sum(r.conditional for r in fake.requests),
+                        "not_modified": sum(r.status == 304 for r in fake.requests),
+                    }
+                )
+                fake.requests.clear()
+        elif message == "stop":
+            fake.stop()
+            conn.send("stopped")
+            return
+
+
+def peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repos", type=int, default=10_000, help="synthetic repositories to track (10000)")
+    parser.add_argument("--database-url", default="", help="an empty database to use instead of a new SQLite file")
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="mltop-bench-")
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "ERROR")
+    os.environ.pop("REDIS_URL", None)  # the budget and lock in local memory: one process, nothing shared
+    os.environ["CELERY_BROKER_DIR"] = f"{workdir}/celery"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mltop.settings"
+
+    parent, child = multiprocessing.Pipe()
+    fake = multiprocessing.Process(target=serve_fake, args=(child, args.repos), daemon=True)
+    fake.start()
+    api_url = parent.recv()
+    os.environ["GITHUB_API_URL"] = api_url
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from projects.models import Project
+    from rankings import refresh
+    from rankings.github import GitHubClient
+    from rankings.models import StatsSample
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    Project.objects.bulk_create(
+        (
+            Project(
+                name=f"synth-{i}",
+                slug=f"synth-{i}",
+                repo_owner=f"synth-org{i // 100}",
+                repo_name=f"synth-{i}",
+                status=Project.Status.TRACKED,
+            )
+            for i in range(args.repos)
+        ),
+        batch_size=1000,
+    )
+    print(f"MLTop refresh benchmark: {args.repos} repositories, fake GitHub at {api_url}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, ", end="")
+    print(f"database: {django.db.connection.vendor}")
+    print(f"tracked {args.repos} repositories in {time.perf_counter() - started:.1f} s\n")
+
+    ids = refresh.refresh_project_ids()
+    passes = [
+        ("1. token, GraphQL", "ghp_benchmarktoken"),
+        ("2. no token, REST (first: stores ETags)", ""),
+        ("3. no token, REST again (conditional)", ""),
+    ]
+    for title, token in passes:
+        client = GitHubClient(token=token, base_url=api_url)
+        summary = refresh.RefreshSummary()
+        started = time.perf_counter()
+        for group in refresh.batches(ids):
+            summary += refresh.project_refresh_batch(project_ids=group, client=client).summary
+        elapsed = time.perf_counter() - started
+        parent.send("stats")
+        stats = parent.recv()
+        print(title)
+        print(f"  {summary.line()}")
+        print(
+            f"  requests to GitHub: {stats['requests']} (GraphQL {stats['graphql']}, REST {stats['rest']}, "
+            f"conditional {stats['conditional']}, answered 304: {stats['not_modified']})"
+        )
+        print(
+            f"  wall time: {elapsed:.1f} s; samples in the database: {StatsSample.objects.count()}; "
+            f"peak memory: {peak_memory_mb():.0f} MB\n"
+        )
+
+    parent.send("stop")
+    parent.recv()
+    fake.join(timeout=5)
+
+
+if __name__ == "__main__":
+    main()
