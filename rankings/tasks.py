@@ -79,6 +79,7 @@ BUILD_SNAPSHOT_LOCK = "rankings:build-snapshot-lock"
 # short enough that a crashed worker does not block the next day's build.
 BUILD_SNAPSHOT_LOCK_SECONDS = 30 * 60
 
+
 # Time limits: a build is one SQL statement plus one insert; ten minutes means it is stuck.
 @shared_task(name=BUILD_SNAPSHOT_TASK, soft_time_limit=10 * 60, time_limit=11 * 60)
 def build_snapshot(as_of: str | None = None, top_k: int | None = None) -> dict:
