@@ -194,3 +194,54 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- REST API (/api/): authentication, permissions, errors, paging, throttling, caching, CORS ---
+# Anonymous clients read; editors write with a token (Authorization: Token …) or their admin
+# session, and Django model permissions decide what they may change.
+INSTALLED_APPS += ["rest_framework.authtoken", "corsheaders"]
+# CORS headers must be added before CommonMiddleware can answer (redirects, 404s).
+_common = MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
+MIDDLEWARE.insert(_common, "corsheaders.middleware.CorsMiddleware")
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            # Token first: its WWW-Authenticate header makes anonymous writes a 401, not a 403.
+            "rest_framework.authentication.TokenAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+        "DEFAULT_PAGINATION_CLASS": "mltop.api.pagination.ApiPagination",
+        "DEFAULT_THROTTLE_CLASSES": ["mltop.api.throttling.AnonymousClientThrottle"],
+        "EXCEPTION_HANDLER": "mltop.api.exceptions.api_exception_handler",
+    }
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "COMPONENT_SPLIT_REQUEST": True,
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "mltop.api.schema.document_error_responses",
+        ],
+        "ENUM_NAME_OVERRIDES": {
+            "ProjectStatusEnum": "projects.models.Project.Status",
+            "AuthorKindEnum": "projects.models.Author.Kind",
+            "SnapshotStatusEnum": "rankings.models.RankingSnapshot.Status",
+            "SnapshotOriginEnum": "rankings.models.RankingSnapshot.Origin",
+        },
+    }
+)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Requests per anonymous client (by IP): "N/second|minute|hour|day"; empty turns throttling off.
+API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="120/minute")
+# Seconds browsers (max-age) and shared caches such as a CDN (s-maxage) may keep public responses;
+# published snapshots are frozen, so a CDN may keep those much longer.
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+API_SNAPSHOT_CDN_MAX_AGE = env.int("API_SNAPSHOT_CDN_MAX_AGE", default=86400)
+# Browser dashboards on any origin may read the API; writes are not offered cross-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS = env.list("API_CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

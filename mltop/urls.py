@@ -10,7 +10,8 @@ urlpatterns = [
     path("projects/<slug:slug>/", project_views.project_detail, name="project-detail"),
     path("authors/<slug:slug>/", project_views.author_detail, name="author-detail"),
     path("healthz", ranking_views.healthz, name="healthz"),
-    path("api/", include("rankings.api.urls")),
+    # API: everything under /api/ (routers, schema, docs, JSON 404s) lives in mltop/api/urls.py.
+    path("api/", include("mltop.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,29 @@
+"""drf-spectacular hooks: the error body every operation may answer with, in the schema."""
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every error: `detail` is one readable sentence; `errors` maps fields to messages on a 400.",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["detail"],
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """Give each operation a ``default`` response with the Error body (400, 401, 403, 404, 405, 406, 415, 429)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            operation.setdefault("responses", {}).setdefault(
+                "default",
+                {
+                    "description": "An error, with a readable message.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
+            )
+    return result

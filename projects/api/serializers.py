@@ -1,0 +1,171 @@
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from rest_framework import serializers
+
+from rankings.api.serializers import AuthorCreditSerializer
+
+from ..models import Author, Project
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-project-detail", lookup_field="slug")
+    full_name = serializers.CharField(read_only=True, help_text="Canonical owner/name on GitHub.")
+    html_url = serializers.URLField(read_only=True)
+    missing = serializers.BooleanField(source="is_missing", read_only=True, help_text="GitHub answered 'not found'.")
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    authors = AuthorCreditSerializer(source="authorships", many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "full_name",
+            "html_url",
+            "description",
+            "status",
+            "stars",
+            "stars_gained_30d",
+            "archived",
+            "missing",
+            "topics",
+            "authors",
+            "authors_et_al",
+        ]
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A project in a folder of a repository",
+            value={
+                "slug": "psychlab",
+                "url": "http://127.0.0.1:8000/api/projects/psychlab/",
+                "name": "Psychlab",
+                "full_name": "deepmind/lab",
+                "sub_path": "game_scripts/levels/contributed/psychlab",
+                "html_url": "https://github.com/deepmind/lab/tree/HEAD/game_scripts/levels/contributed/psychlab",
+                "description": "A psychology laboratory in DeepMind Lab.",
+                "status": "tracked",
+                "status_reason": "",
+                "stars": 5912,
+                "forks": None,
+                "watchers": None,
+                "open_issues": None,
+                "stars_gained_30d": None,
+                "archived": False,
+                "missing": False,
+                "license": "",
+                "language": "",
+                "repo_created_at": None,
+                "pushed_at": None,
+                "last_fetched_at": None,
+                "fetch_error": "",
+                "topics": ["reinforcement-learning"],
+                "paper_urls": ["https://arxiv.org/abs/1801.08116"],
+                "demo_url": "",
+                "authors": [
+                    {"name": "Charles Beattie", "slug": "charles-beattie", "kind": "person", "affiliation": ""}
+                ],
+                "authors_et_al": True,
+                "added_at": "2018-02-01T00:00:00Z",
+            },
+            response_only=True,
+        )
+    ]
+)
+class ProjectDetailSerializer(ProjectListSerializer):
+    paper_urls = serializers.ListField(child=serializers.URLField(), read_only=True)
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = [
+            *ProjectListSerializer.Meta.fields[:4],
+            "sub_path",
+            *ProjectListSerializer.Meta.fields[4:],
+            "status_reason",
+            "forks",
+            "watchers",
+            "open_issues",
+            "license",
+            "language",
+            "repo_created_at",
+            "pushed_at",
+            "last_fetched_at",
+            "fetch_error",
+            "paper_urls",
+            "demo_url",
+            "added_at",
+        ]
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    """What an editor sends to add a project: its GitHub URL, validated as in admin."""
+
+    url = serializers.CharField(max_length=500, help_text="https://github.com/OWNER/NAME or …/tree/BRANCH/PATH.")
+    name = serializers.CharField(max_length=200, required=False, default="", help_text="Defaults to the repo name.")
+    status = serializers.ChoiceField(choices=Project.Status.choices, default=Project.Status.TRACKED)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ProjectStatusSerializer(serializers.Serializer):
+    """An editorial status change."""
+
+    status = serializers.ChoiceField(choices=Project.Status.choices)
+    status_reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Shown publicly when a project is excluded."
+    )
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    since = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD), inclusive.")
+    until = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), inclusive.")
+    interval = serializers.ChoiceField(choices=["day", "week", "month"], default="day", help_text="Period per point.")
+
+    def validate(self, attrs):
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and since > until:
+            raise serializers.ValidationError({"since": ["since must be on or before until."]})
+        return attrs
+
+
+class StatsPointSerializer(serializers.Serializer):
+    period = serializers.DateField(help_text="First day of the period.")
+    stars = serializers.IntegerField(help_text="Highest star count captured in the period.")
+    forks = serializers.IntegerField(allow_null=True)
+    watchers = serializers.IntegerField(allow_null=True)
+    open_issues = serializers.IntegerField(allow_null=True)
+    samples = serializers.IntegerField(help_text="Captures aggregated into this point.")
+
+
+class ProjectStatsSerializer(serializers.Serializer):
+    project = serializers.SlugField()
+    interval = serializers.ChoiceField(choices=["day", "week", "month"])
+    since = serializers.DateField(allow_null=True)
+    until = serializers.DateField(allow_null=True)
+    points = StatsPointSerializer(many=True)
+
+
+class AuthorListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-author-detail", lookup_field="slug")
+    website = serializers.URLField(source="url", read_only=True, help_text="The author's own page, if known.")
+    project_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Author
+        fields = ["slug", "url", "name", "kind", "github_login", "website", "affiliation", "project_count"]
+
+
+class AuthorProjectSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(read_only=True)
+    html_url = serializers.URLField(read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["slug", "name", "full_name", "html_url", "status", "stars"]
+
+
+class AuthorDetailSerializer(AuthorListSerializer):
+    projects = AuthorProjectSerializer(many=True, read_only=True)
+
+    class Meta(AuthorListSerializer.Meta):
+        fields = [*AuthorListSerializer.Meta.fields, "projects"]
