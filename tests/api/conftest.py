@@ -9,6 +9,12 @@ from rankings.models import RankingSnapshot
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # API users authenticate by token; their passwords only need hashing, not slow hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api_client():
     return APIClient()

@@ -1,0 +1,148 @@
+"""HTTP behaviour shared by every endpoint: paging, errors, throttling, CORS, docs."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pagination_links_and_the_maximum_page_size(api_client, project_factory, settings):
+    settings.API_MAX_PAGE_SIZE = 4
+    project_factory.create_batch(9)
+    first = api_client.get("/api/projects/?page_size=3").json()
+    assert first["count"] == 9 and len(first["results"]) == 3 and first["previous"] is None
+    assert first["next"] == "http://testserver/api/projects/?page=2&page_size=3"
+    second = api_client.get(first["next"]).json()
+    assert second["previous"] == "http://testserver/api/projects/?page_size=3"
+    capped = api_client.get("/api/projects/?page_size=1000").json()
+    assert len(capped["results"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("page=abc", "Page must be a whole number"),
+        ("page=-1", "Page must be a whole number"),
+        ("page=99", "Page 99 does not exist"),
+        ("page_size=0", "Page size must be a whole number"),
+        ("page_size=ten", "Page size must be a whole number"),
+    ],
+)
+def test_bad_pages_are_400_with_a_message(api_client, project_factory, query, message):
+    project_factory()
+    response = api_client.get(f"/api/projects/?{query}")
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/api/nothing-here/", "/api/projects/a/b/c/", "/api/rankings/1/entries/"])
+def test_unknown_api_paths_are_json_404s(api_client, path):
+    response = api_client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": f"No API endpoint at {path}."}
+
+
+def test_pages_outside_the_api_keep_the_html_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and not response["Content-Type"].startswith("application/json")
+
+
+def test_missing_trailing_slash_redirects(api_client, db):
+    response = api_client.get("/api/projects")
+    assert response.status_code == 301 and response["Location"] == "/api/projects/"
+
+
+def test_an_unacceptable_format_is_406(api_client, db):
+    response = api_client.get("/api/projects/", HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert "Could not satisfy the request Accept header" in response.json()["detail"]
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(api_client, db, settings):
+    settings.API_ANON_THROTTLE_RATE = "3/minute"
+    statuses = [api_client.get("/api/projects/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = api_client.get("/api/projects/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert "throttled" in response.json()["detail"]
+
+
+def test_throttling_can_be_switched_off(api_client, db, settings):
+    settings.API_ANON_THROTTLE_RATE = ""
+    assert {api_client.get("/api/authors/").status_code for _ in range(5)} == {200}
+
+
+def test_editors_are_not_held_by_the_anonymous_rate(editor_client, settings):
+    settings.API_ANON_THROTTLE_RATE = "1/minute"
+    assert {editor_client.get("/api/projects/").status_code for _ in range(3)} == {200}
+
+
+def test_authenticated_responses_are_private(editor_client, project_factory):
+    project = project_factory()
+    assert editor_client.get(f"/api/projects/{project.slug}/")["Cache-Control"] == "private, no-cache"
+
+
+def test_cors_lets_browser_dashboards_read(api_client, db):
+    response = api_client.get("/api/projects/", HTTP_ORIGIN="https://dashboard.example")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+    preflight = api_client.options(
+        "/api/projects/", HTTP_ORIGIN="https://dashboard.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
+    assert preflight.status_code == 200
+    assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+
+
+def test_cors_is_only_for_the_api(client, db):
+    response = client.get("/", HTTP_ORIGIN="https://dashboard.example")
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_api_root_lists_the_resources(api_client, db):
+    body = api_client.get("/api/").json()
+    assert set(body) == {"rankings", "projects", "authors"}
+
+
+def test_schema_is_valid_openapi_without_warnings(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = target.read_text()
+    assert schema.startswith("openapi: 3.0.3")
+    for path in (
+        "/api/rankings/:",
+        "/api/rankings/{id}/:",
+        "/api/rankings/current/:",
+        "/api/rankings/compare/:",
+        "/api/rankings/{id}/publish/:",
+        "/api/rankings/{id}/unpublish/:",
+        "/api/projects/:",
+        "/api/projects/{slug}/:",
+        "/api/projects/{slug}/stats/:",
+        "/api/projects/{slug}/ranks/:",
+        "/api/authors/:",
+        "/api/authors/{slug}/:",
+    ):
+        assert f"  {path}" in schema
+
+
+def test_schema_endpoint_serves_json(api_client, db):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "MLTop API"
+
+
+def test_docs_ui_loads_only_local_assets(api_client, db):
+    response = api_client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any("swagger-ui-bundle.js" in a for a in assets)
+    assert all(a.startswith("/static/") for a in assets), assets
+    assert "cdn" not in html.lower()
+    for asset in assets:  # each one ships in an installed app, so collectstatic/whitenoise serve it locally
+        assert finders.find(asset.removeprefix("/static/").split("?")[0]), asset
