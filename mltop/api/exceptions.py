@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -18,22 +19,29 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = response.data
-        response.data = {"detail": _first_message(errors), "errors": errors}
+        errors = _field_errors(response.data)
+        field, messages = next(iter(errors.items()), ("non_field_errors", ["Invalid request."]))
+        detail = messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
+        response.data = {"detail": detail, "errors": errors}
     return response
 
 
-def _first_message(errors) -> str:
-    """The first message in DRF's nested error structure, prefixed with its field's name."""
-    if isinstance(errors, dict):
-        for field, value in errors.items():
-            message = _first_message(value)
-            return message if field in ("non_field_errors", "detail") else f"{field}: {message}"
-    if isinstance(errors, list) and errors:
-        return _first_message(errors[0])
-    return str(errors) or "Invalid request."
+def _field_errors(errors) -> dict[str, list[str]]:
+    """DRF's errors (a list, or a dict nested as deep as the data) as field -> flat list of messages."""
+    if not isinstance(errors, dict):
+        errors = {"non_field_errors": errors}
+    return {str(field): _messages(value) for field, value in errors.items()}
 
 
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{key}: {message}" for key, item in value.items() for message in _messages(item)]
+    if isinstance(value, list | tuple):
+        return [message for item in value for message in _messages(item)]
+    return [str(value)]
+
+
+@csrf_exempt  # it changes nothing, and a CSRF failure would answer a POST here in HTML
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /api/ answer in JSON like the rest of the API, not with the HTML 404 page."""
     return JsonResponse({"detail": f"No API endpoint at {request.path}."}, status=status.HTTP_404_NOT_FOUND)

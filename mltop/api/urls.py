@@ -21,5 +21,5 @@ urlpatterns = [
     *router.urls,
     # Last: anything else under /api/ ending in a slash is a JSON 404. Paths without the slash
     # stay unmatched so that CommonMiddleware can redirect /api/projects to /api/projects/.
-    re_path(r"^.*/$", api_not_found),
+    re_path(r"^[\s\S]*/$", api_not_found),
 ]

@@ -1,6 +1,7 @@
 import django_filters
-from django import forms
 from django.db.models import F, Q
+
+from mltop.api.filters import StrictBooleanFilter, StrictChoiceFilter
 
 from ..models import Author, Project
 
@@ -19,24 +20,8 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*expressions, "pk")
 
 
-class StrictBooleanField(forms.NullBooleanField):
-    """true/false (or 1/0); anything else is an error rather than Django's silent 'no filter'."""
-
-    ACCEPTED = {"true", "false", "1", "0", "True", "False"}
-    widget = forms.TextInput  # NullBooleanSelect would turn unknown text into None before we see it
-
-    def to_python(self, value):
-        if value not in (None, "") and str(value) not in self.ACCEPTED:
-            raise forms.ValidationError(f"Use true or false, not {value!r}.", code="invalid")
-        return super().to_python(value)
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
 class ProjectFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Project.Status.choices)
+    status = StrictChoiceFilter(choices=Project.Status.choices)
     topic = django_filters.CharFilter(field_name="topics__slug", help_text="A topic's slug.")
     author = django_filters.CharFilter(field_name="authors__slug", help_text="An author's slug.")
     archived = StrictBooleanFilter()
@@ -62,7 +47,7 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 class AuthorFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Author.Kind.choices)
+    kind = StrictChoiceFilter(choices=Author.Kind.choices)
     q = django_filters.CharFilter(method="search", max_length=200, help_text="Words in the name or affiliation.")
 
     class Meta:

@@ -1,5 +1,6 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from rankings.api.serializers import AuthorCreditSerializer
 
@@ -75,7 +76,8 @@ class ProjectListSerializer(serializers.ModelSerializer):
     ]
 )
 class ProjectDetailSerializer(ProjectListSerializer):
-    paper_urls = serializers.ListField(child=serializers.URLField(), read_only=True)
+    paper_urls = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Links to papers.")
+    demo_url = serializers.CharField(read_only=True, help_text="A demo's URL, or ''.")
 
     class Meta(ProjectListSerializer.Meta):
         fields = [
@@ -98,28 +100,62 @@ class ProjectDetailSerializer(ProjectListSerializer):
         ]
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: DRF would quietly turn a JSON number or boolean into a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("By URL", value={"url": "https://github.com/openai/gym"}, request_only=True)]
+)
 class ProjectCreateSerializer(serializers.Serializer):
     """What an editor sends to add a project: its GitHub URL, validated as in admin."""
 
-    url = serializers.CharField(max_length=500, help_text="https://github.com/OWNER/NAME or …/tree/BRANCH/PATH.")
-    name = serializers.CharField(max_length=200, required=False, default="", help_text="Defaults to the repo name.")
+    url = StrictCharField(max_length=500, help_text="https://github.com/OWNER/NAME or …/tree/BRANCH/PATH.")
+    name = StrictCharField(max_length=200, required=False, default="", help_text="Defaults to the repo name.")
     status = serializers.ChoiceField(choices=Project.Status.choices, default=Project.Status.TRACKED)
-    description = serializers.CharField(required=False, default="", allow_blank=True)
+    description = StrictCharField(required=False, default="", allow_blank=True)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Exclude", value={"status": "excluded", "status_reason": "A fork of another project."}, request_only=True
+        )
+    ]
+)
 class ProjectStatusSerializer(serializers.Serializer):
     """An editorial status change."""
 
     status = serializers.ChoiceField(choices=Project.Status.choices)
-    status_reason = serializers.CharField(
+    status_reason = StrictCharField(
         required=False, allow_blank=True, help_text="Shown publicly when a project is excluded."
     )
 
 
+class _PresentMeansGiven:
+    """In a query string, ``?since=`` is a mistake to report, not a parameter left out (DRF's default)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
+class QueryDateField(_PresentMeansGiven, serializers.DateField):
+    pass
+
+
+class QueryChoiceField(_PresentMeansGiven, serializers.ChoiceField):
+    pass
+
+
 class StatsQuerySerializer(serializers.Serializer):
-    since = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD), inclusive.")
-    until = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), inclusive.")
-    interval = serializers.ChoiceField(choices=["day", "week", "month"], default="day", help_text="Period per point.")
+    since = QueryDateField(required=False, help_text="First day (YYYY-MM-DD), inclusive.")
+    until = QueryDateField(required=False, help_text="Last day (YYYY-MM-DD), inclusive.")
+    interval = QueryChoiceField(choices=["day", "week", "month"], default="day", help_text="Period per point.")
 
     def validate(self, attrs):
         since, until = attrs.get("since"), attrs.get("until")
@@ -147,7 +183,7 @@ class ProjectStatsSerializer(serializers.Serializer):
 
 class AuthorListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-author-detail", lookup_field="slug")
-    website = serializers.URLField(source="url", read_only=True, help_text="The author's own page, if known.")
+    website = serializers.CharField(source="url", read_only=True, help_text="The author's own page (a URL), or ''.")
     project_count = serializers.IntegerField(read_only=True)
 
     class Meta:

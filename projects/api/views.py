@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
@@ -25,10 +25,20 @@ from .serializers import (
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 PROJECT_SLUG = OpenApiParameter(
-    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=f"^{SLUG_REGEX}$", description="Project slug."
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^{SLUG_REGEX}$",
+    description="Project slug.",
+    examples=[OpenApiExample("Psychlab", value="psychlab")],
 )
 AUTHOR_SLUG = OpenApiParameter(
-    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=f"^{SLUG_REGEX}$", description="Author slug."
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^{SLUG_REGEX}$",
+    description="Author slug.",
+    examples=[OpenApiExample("Charles Beattie", value="charles-beattie")],
 )
 
 

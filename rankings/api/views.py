@@ -1,6 +1,6 @@
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -19,7 +19,13 @@ from .serializers import (
     SnapshotComparisonSerializer,
 )
 
-SNAPSHOT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Snapshot id.")
+SNAPSHOT_ID = OpenApiParameter(
+    "id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="Snapshot id.",
+    examples=[OpenApiExample("The first edition", value=1)],
+)
 
 
 class PublishPermission(DjangoModelPermissionsOrAnonReadOnly):

@@ -146,3 +146,11 @@ def test_docs_ui_loads_only_local_assets(api_client, db):
     assert "cdn" not in html.lower()
     for asset in assets:  # each one ships in an installed app, so collectstatic/whitenoise serve it locally
         assert finders.find(asset.removeprefix("/static/").split("?")[0]), asset
+
+
+def test_unknown_api_paths_answer_json_even_to_a_post_with_a_stale_csrf_cookie(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_COOKIE="csrftoken=short")
+    response = client.post("/api/rankings/null/publish/")
+    assert response.status_code == 404 and response.json()["detail"].startswith("No API endpoint")

@@ -130,7 +130,8 @@ def test_stats_query_count_is_fixed(api_client, project_factory, stats_sample_fa
 
 
 @pytest.mark.parametrize(
-    "query", ["interval=year", "since=2024-02-30", "until=soon", "since=2024-03-01&until=2024-02-01"]
+    "query",
+    ["interval=year", "interval=", "since=2024-02-30", "until=", "until=soon", "since=2024-03-01&until=2024-02-01"],
 )
 def test_stats_rejects_bad_dates_and_intervals(api_client, history, query):
     response = api_client.get(f"/api/projects/{history.slug}/stats/?{query}")

@@ -34,7 +34,7 @@ def test_list_filters_by_date_range_and_origin(api_client, jan_feb, seeded, quer
     assert [s["id"] for s in body["results"]] == [named[name].pk for name in expected]
 
 
-@pytest.mark.parametrize("query", ["since=yesterday", "until=2024-02-30", "origin=bogus"])
+@pytest.mark.parametrize("query", ["since=yesterday", "until=2024-02-30", "until=", "origin=bogus", "origin="])
 def test_list_rejects_bad_filters_with_400(api_client, jan_feb, query):
     response = api_client.get(f"/api/rankings/?{query}")
     assert response.status_code == 400
