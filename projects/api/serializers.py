@@ -6,7 +6,33 @@ from rankings.api.serializers import AuthorCreditSerializer
 
 from ..models import Author, Project
 
+CREDIT = {"name": "Charles Beattie", "slug": "charles-beattie", "kind": "person", "affiliation": "DeepMind"}
 
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A project",
+            value={
+                "slug": "psychlab",
+                "url": "https://mltop.example/api/projects/psychlab/",
+                "name": "Psychlab",
+                "full_name": "deepmind/lab",
+                "html_url": "https://github.com/deepmind/lab/tree/HEAD/game_scripts/levels/contributed/psychlab",
+                "description": "A psychology laboratory in DeepMind Lab.",
+                "status": "tracked",
+                "stars": 4774,
+                "stars_gained_30d": 120,
+                "archived": False,
+                "missing": False,
+                "topics": ["reinforcement-learning"],
+                "authors": [CREDIT],
+                "authors_et_al": True,
+            },
+            response_only=True,
+        )
+    ]
+)
 class ProjectListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-project-detail", lookup_field="slug")
     full_name = serializers.CharField(read_only=True, help_text="Canonical owner/name on GitHub.")
@@ -65,9 +91,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
                 "topics": ["reinforcement-learning"],
                 "paper_urls": ["https://arxiv.org/abs/1801.08116"],
                 "demo_url": "",
-                "authors": [
-                    {"name": "Charles Beattie", "slug": "charles-beattie", "kind": "person", "affiliation": ""}
-                ],
+                "authors": [CREDIT],
                 "authors_et_al": True,
                 "added_at": "2018-02-01T00:00:00Z",
             },
@@ -173,6 +197,38 @@ class StatsPointSerializer(serializers.Serializer):
     samples = serializers.IntegerField(help_text="Captures aggregated into this point.")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "By month",
+            value={
+                "project": "psychlab",
+                "interval": "month",
+                "since": "2018-01-01",
+                "until": None,
+                "points": [
+                    {
+                        "period": "2018-02-01",
+                        "stars": 4774,
+                        "forks": 1400,
+                        "watchers": 380,
+                        "open_issues": 52,
+                        "samples": 1,
+                    },
+                    {
+                        "period": "2018-03-01",
+                        "stars": 5012,
+                        "forks": 1431,
+                        "watchers": 391,
+                        "open_issues": 49,
+                        "samples": 31,
+                    },
+                ],
+            },
+            response_only=True,
+        )
+    ]
+)
 class ProjectStatsSerializer(serializers.Serializer):
     project = serializers.SlugField()
     interval = serializers.ChoiceField(choices=["day", "week", "month"])
@@ -181,6 +237,19 @@ class ProjectStatsSerializer(serializers.Serializer):
     points = StatsPointSerializer(many=True)
 
 
+AUTHOR = {
+    "slug": "charles-beattie",
+    "url": "https://mltop.example/api/authors/charles-beattie/",
+    "name": "Charles Beattie",
+    "kind": "person",
+    "github_login": "",
+    "website": "",
+    "affiliation": "DeepMind",
+    "project_count": 1,
+}
+
+
+@extend_schema_serializer(examples=[OpenApiExample("An author", value=AUTHOR, response_only=True)])
 class AuthorListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-author-detail", lookup_field="slug")
     website = serializers.CharField(source="url", read_only=True, help_text="The author's own page (a URL), or ''.")
@@ -200,6 +269,27 @@ class AuthorProjectSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "full_name", "html_url", "status", "stars"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An author and their projects",
+            value={
+                **AUTHOR,
+                "projects": [
+                    {
+                        "slug": "psychlab",
+                        "name": "Psychlab",
+                        "full_name": "deepmind/lab",
+                        "html_url": "https://github.com/deepmind/lab/tree/HEAD/game_scripts/levels/contributed/psychlab",
+                        "status": "tracked",
+                        "stars": 4774,
+                    }
+                ],
+            },
+            response_only=True,
+        )
+    ]
+)
 class AuthorDetailSerializer(AuthorListSerializer):
     projects = AuthorProjectSerializer(many=True, read_only=True)
 

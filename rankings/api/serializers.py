@@ -40,6 +40,18 @@ class BreakdownComponentSerializer(serializers.Serializer):
 
 MOVEMENTS = ["new", "up", "down", "same"]
 
+DETECTRON = {
+    "slug": "detectron",
+    "name": "Detectron",
+    "full_name": "facebookresearch/Detectron",
+    "html_url": "https://github.com/facebookresearch/Detectron",
+    "authors": [
+        {"name": "Facebook AI Research", "slug": "facebook-ai-research", "kind": "organization", "affiliation": ""}
+    ],
+    "authors_et_al": False,
+}
+SNAPSHOT_REF = {"id": 2, "title": "Top 10 · March 2018", "taken_at": "2018-03-01T00:00:00Z", "origin": "computed"}
+
 
 class RankingEntrySerializer(serializers.ModelSerializer):
     """An entry: rank and movement, score with its breakdown, the figures behind it, the blurb."""
@@ -84,6 +96,24 @@ class RankingEntrySerializer(serializers.ModelSerializer):
         return self._movement(entry)[1]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A published ranking",
+            value={
+                "id": 1,
+                "url": "https://mltop.example/api/rankings/1/",
+                "title": "Mybridge Top 10 · February 2018",
+                "taken_at": "2018-02-01T00:00:00Z",
+                "origin": "editorial",
+                "method": "mybridge-editorial",
+                "published_at": "2018-02-01T00:00:00Z",
+                "entry_count": 10,
+            },
+            response_only=True,
+        )
+    ]
+)
 class RankingSnapshotSerializer(serializers.ModelSerializer):
     """A published snapshot as listed: no entries, a link to them."""
 
@@ -121,21 +151,7 @@ class RankingSnapshotSerializer(serializers.ModelSerializer):
                         "stars_gained_30d": None,
                         "stars_gained_365d": None,
                         "blurb": "",
-                        "project": {
-                            "slug": "detectron",
-                            "name": "Detectron",
-                            "full_name": "facebookresearch/Detectron",
-                            "html_url": "https://github.com/facebookresearch/Detectron",
-                            "authors": [
-                                {
-                                    "name": "Facebook AI Research",
-                                    "slug": "facebook-ai-research",
-                                    "kind": "organization",
-                                    "affiliation": "",
-                                }
-                            ],
-                            "authors_et_al": False,
-                        },
+                        "project": DETECTRON,
                     }
                 ],
             },
@@ -182,6 +198,21 @@ class RankChangeSerializer(serializers.Serializer):
     delta = serializers.IntegerField(allow_null=True, help_text="Places gained from a to b (negative: lost).")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "From February to March 2018",
+            value={
+                "a": {**SNAPSHOT_REF, "id": 1, "title": "Mybridge Top 10 · February 2018", "origin": "editorial"},
+                "b": SNAPSHOT_REF,
+                "entered": [],
+                "left": [],
+                "moved": [{"project": DETECTRON, "rank_a": 1, "rank_b": 3, "delta": -2}],
+            },
+            response_only=True,
+        )
+    ]
+)
 class SnapshotComparisonSerializer(serializers.Serializer):
     a = SnapshotRefSerializer()
     b = SnapshotRefSerializer()
@@ -195,6 +226,15 @@ class CompareQuerySerializer(serializers.Serializer):
     b = serializers.IntegerField(min_value=1, max_value=2**62, help_text="Id of the later published snapshot.")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Detectron in March 2018",
+            value={"snapshot": SNAPSHOT_REF, "rank": 3, "previous_rank": 1, "score": 0.71, "stars": 12004},
+            response_only=True,
+        )
+    ]
+)
 class ProjectRankSerializer(serializers.ModelSerializer):
     """A project's place in one published snapshot."""
 
