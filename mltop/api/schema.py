@@ -15,10 +15,14 @@ ERROR_SCHEMA = {
 
 
 def document_error_responses(result, generator, request, public):
-    """Give each operation a ``default`` response with the Error body (400, 401, 403, 404, 405, 406, 415, 429)."""
+    """Give each operation a ``default`` response with the Error body (400, 401, 403, 404, 405, 406, 415, 429),
+    and say that reads need no credentials (``{}`` among the security alternatives)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
+            security = operation.get("security")
+            if method == "get" and security is not None and {} not in security:
+                security.append({})
             operation.setdefault("responses", {}).setdefault(
                 "default",
                 {

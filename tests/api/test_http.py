@@ -133,7 +133,15 @@ def test_schema_is_valid_openapi_without_warnings(tmp_path):
 def test_schema_endpoint_serves_json(api_client, db):
     response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
-    assert response.json()["info"]["title"] == "MLTop API"
+    schema = response.json()
+    assert schema["info"]["title"] == "MLTop API"
+    operations = [(m, op) for item in schema["paths"].values() for m, op in item.items()]
+    assert len(operations) == 14
+    for method, operation in operations:
+        assert operation["responses"]["default"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
+        assert ({} in operation["security"]) == (method == "get"), operation["operationId"]
 
 
 def test_docs_ui_loads_only_local_assets(api_client, db):
