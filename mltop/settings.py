@@ -238,6 +238,9 @@ API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="120/minute")
 # published snapshots are frozen, so a CDN may keep those much longer.
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
 API_SNAPSHOT_CDN_MAX_AGE = env.int("API_SNAPSHOT_CDN_MAX_AGE", default=86400)
+# Ranking bodies are cached under the rankings generation (new at each publish/unpublish);
+# this bounds how long an edit of a project's name or credits takes to show in them.
+API_RANKINGS_CACHE_SECONDS = env.int("API_RANKINGS_CACHE_SECONDS", default=600)
 # Browser dashboards on any origin may read the API; writes are not offered cross-origin.
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOWED_ORIGINS = env.list("API_CORS_ALLOWED_ORIGINS", default=[])

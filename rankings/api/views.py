@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -26,6 +27,13 @@ SNAPSHOT_ID = OpenApiParameter(
     description="Snapshot id.",
     examples=[OpenApiExample("The first edition", value=1)],
 )
+
+
+def _current_snapshot():
+    snapshot = selectors.snapshot_current_annotated()
+    if snapshot is None:
+        raise NotFound("No ranking has been published yet.")
+    return snapshot
 
 
 class PublishPermission(DjangoModelPermissionsOrAnonReadOnly):
@@ -63,21 +71,33 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
             return settings.API_CACHE_MAX_AGE, settings.API_SNAPSHOT_CDN_MAX_AGE
         return super().cache_seconds()
 
-    def _detail_response(self, snapshot):
-        self.last_modified = snapshot.published_at or snapshot.taken_at
-        entries = selectors.entries_for_display(snapshot)
-        return Response(RankingSnapshotDetailSerializer(snapshot, context={"entries": entries}).data)
+    def _cached_detail(self, name: str, load_snapshot):
+        """A ranking's body from the cache, or built and cached under the rankings generation.
+
+        Publishing or unpublishing bumps the generation, which is all that can change which
+        snapshot is current or what a published one shows, bar an edit of a project's name or
+        credits: that shows within API_RANKINGS_CACHE_SECONDS.
+        """
+        key = f"api:rankings:{services.rankings_generation()}:{name}"
+        cached = cache.get(key)
+        if cached is None:
+            snapshot = load_snapshot()
+            entries = selectors.entries_for_display(snapshot)
+            cached = {
+                "data": RankingSnapshotDetailSerializer(snapshot, context={"entries": entries}).data,
+                "last_modified": snapshot.published_at or snapshot.taken_at,
+            }
+            cache.set(key, cached, settings.API_RANKINGS_CACHE_SECONDS)
+        self.last_modified = cached["last_modified"]
+        return Response(cached["data"])
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail_response(self.get_object())
+        return self._cached_detail(f"snapshot:{kwargs['pk']}", self.get_object)
 
     @extend_schema(summary="The newest published ranking", responses=RankingSnapshotDetailSerializer)
     @action(detail=False, filterset_class=None, pagination_class=None)
     def current(self, request):
-        snapshot = selectors.snapshot_current_annotated()
-        if snapshot is None:
-            raise NotFound("No ranking has been published yet.")
-        return self._detail_response(snapshot)
+        return self._cached_detail("current", _current_snapshot)
 
     @extend_schema(
         summary="Compare two published rankings",

@@ -182,10 +182,26 @@ def test_if_modified_since_answers_304_for_a_frozen_snapshot(api_client, jan_feb
     assert api_client.get(url, HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
 
 
-def test_unpublished_snapshots_disappear(api_client, jan_feb):
+def test_unpublished_snapshots_disappear(api_client, jan_feb, django_capture_on_commit_callbacks):
     from rankings.services import snapshot_unpublish
 
-    snapshot_unpublish(snapshot=jan_feb["february"])
+    assert api_client.get("/api/rankings/current/").json()["id"] == jan_feb["february"].pk
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot_unpublish(snapshot=jan_feb["february"])
     assert api_client.get(f"/api/rankings/{jan_feb['february'].pk}/").status_code == 404
     assert api_client.get("/api/rankings/current/").json()["id"] == jan_feb["january"].pk
     assert RankingSnapshot.objects.filter(pk=jan_feb["february"].pk).exists()
+
+
+def test_ranking_bodies_are_cached_until_the_next_publish(api_client, jan_feb, django_assert_num_queries):
+    url = f"/api/rankings/{jan_feb['january'].pk}/"
+    first = api_client.get(url)
+    api_client.get("/api/rankings/current/")
+    with django_assert_num_queries(0):
+        again = api_client.get(url)
+        current = api_client.get("/api/rankings/current/")
+    assert again.json() == first.json() and again["ETag"] == first["ETag"]
+    assert current.json()["id"] == jan_feb["february"].pk
+    march = make_published_snapshot(taken_at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC), projects=[jan_feb["c"]])
+    with django_assert_num_queries(4):
+        assert api_client.get("/api/rankings/current/").json()["id"] == march.pk

@@ -127,11 +127,15 @@ def test_a_bad_status_is_400(editor_client, project_factory):
     assert response.status_code == 400 and "status" in response.json()["errors"]
 
 
-def test_editor_publishes_and_unpublishes_a_snapshot(editor_client, api_client, draft):
-    response = editor_client.post(f"/api/rankings/{draft.pk}/publish/")
+def test_editor_publishes_and_unpublishes_a_snapshot(
+    editor_client, api_client, draft, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/api/rankings/{draft.pk}/publish/")
     assert response.status_code == 200 and response.json()["status"] == "published"
     assert api_client.get(f"/api/rankings/{draft.pk}/").status_code == 200
-    response = editor_client.post(f"/api/rankings/{draft.pk}/unpublish/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/api/rankings/{draft.pk}/unpublish/")
     assert response.status_code == 200 and response.json()["status"] == "draft"
     assert api_client.get(f"/api/rankings/{draft.pk}/").status_code == 404
 
