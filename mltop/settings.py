@@ -214,6 +214,9 @@ REST_FRAMEWORK.update(
         "DEFAULT_PAGINATION_CLASS": "mltop.api.pagination.ApiPagination",
         "DEFAULT_THROTTLE_CLASSES": ["mltop.api.throttling.AnonymousClientThrottle"],
         "EXCEPTION_HANDLER": "mltop.api.exceptions.api_exception_handler",
+        # Throttling tells clients apart by address. With 0, X-Forwarded-For (which any client can
+        # write) is ignored; behind N trusted proxies set API_NUM_PROXIES=N.
+        "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     }
 )
 SPECTACULAR_SETTINGS.update(

@@ -72,6 +72,12 @@ def test_anonymous_clients_are_throttled_with_retry_after(api_client, db, settin
     assert "throttled" in response.json()["detail"]
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(api_client, db, settings):
+    settings.API_ANON_THROTTLE_RATE = "2/minute"
+    statuses = [api_client.get("/api/projects/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
 def test_throttling_can_be_switched_off(api_client, db, settings):
     settings.API_ANON_THROTTLE_RATE = ""
     assert {api_client.get("/api/authors/").status_code for _ in range(5)} == {200}
