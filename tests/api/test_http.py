@@ -168,3 +168,20 @@ def test_unknown_api_paths_answer_json_even_to_a_post_with_a_stale_csrf_cookie(d
     client = Client(enforce_csrf_checks=True, HTTP_COOKIE="csrftoken=short")
     response = client.post("/api/rankings/null/publish/")
     assert response.status_code == 404 and response.json()["detail"].startswith("No API endpoint")
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/rankings/99999999999999999999999/", 404),
+        ("/api/rankings/compare/?a=99999999999999999999&b=1", 400),
+        ("/api/projects/?page=99999999999999999999999", 400),
+        ("/api/projects/?q=a%00b", 400),
+        ("/api/projects/?topic=%00", 400),
+        ("/api/projects/?q=" + "x" * 201, 400),
+    ],
+)
+def test_extreme_input_gets_a_json_4xx_on_every_database(api_client, db, path, status):
+    response = api_client.get(path)
+    assert response.status_code == status
+    assert response.json()["detail"]
