@@ -196,19 +196,17 @@ LOGGING = {
 }
 
 # --- REST API (/api/): authentication, permissions, errors, paging, throttling, caching, CORS ---
-# Anonymous clients read; editors write with a token (Authorization: Token …) or their admin
-# session, and Django model permissions decide what they may change.
+# Anonymous clients read; editors write with a token (Authorization: Token …) and Django model
+# permissions decide what they may change. No session authentication: API responses then never
+# depend on cookies (no "Vary: Cookie" to split a CDN's cache) and writes need no CSRF token.
 INSTALLED_APPS += ["rest_framework.authtoken", "corsheaders"]
 # CORS headers must be added before CommonMiddleware can answer (redirects, 404s).
 _common = MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
 MIDDLEWARE.insert(_common, "corsheaders.middleware.CorsMiddleware")
 REST_FRAMEWORK.update(
     {
-        "DEFAULT_AUTHENTICATION_CLASSES": [
-            # Token first: its WWW-Authenticate header makes anonymous writes a 401, not a 403.
-            "rest_framework.authentication.TokenAuthentication",
-            "rest_framework.authentication.SessionAuthentication",
-        ],
+        # Its WWW-Authenticate header makes anonymous writes a 401, not a 403.
+        "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
         "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
         "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
         "DEFAULT_PAGINATION_CLASS": "mltop.api.pagination.ApiPagination",

@@ -88,6 +88,17 @@ def test_editors_are_not_held_by_the_anonymous_rate(editor_client, settings):
     assert {editor_client.get("/api/projects/").status_code for _ in range(3)} == {200}
 
 
+def test_public_responses_do_not_vary_on_cookies(api_client, jan_feb):
+    response = api_client.get(f"/api/rankings/{jan_feb['january'].pk}/")
+    assert "Cookie" not in response["Vary"] and "Accept" in response["Vary"]
+
+
+def test_an_admin_session_does_not_authenticate_api_writes(client, staff_user):
+    client.force_login(staff_user)
+    response = client.post("/api/projects/", {"url": "https://github.com/a/b"}, content_type="application/json")
+    assert response.status_code == 401
+
+
 def test_authenticated_responses_are_private(editor_client, project_factory):
     project = project_factory()
     assert editor_client.get(f"/api/projects/{project.slug}/")["Cache-Control"] == "private, no-cache"
