@@ -207,6 +207,8 @@ REST_FRAMEWORK.update(
     {
         # Its WWW-Authenticate header makes anonymous writes a 401, not a 403.
         "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+        # JSON in and out, errors included; people explore the API in the docs UI (/api/docs/).
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
         "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
         "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
         "DEFAULT_PAGINATION_CLASS": "mltop.api.pagination.ApiPagination",
