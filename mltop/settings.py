@@ -244,3 +244,59 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # lock when a transaction begins and wait for it, instead of failing with "database is locked".
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# --- REST API (/api/): authentication, permissions, errors, paging, throttling, caching, CORS ---
+# Anonymous clients read; editors write with a token (Authorization: Token …) and Django model
+# permissions decide what they may change. No session authentication: API responses then never
+# depend on cookies (no "Vary: Cookie" to split a CDN's cache) and writes need no CSRF token.
+INSTALLED_APPS += ["rest_framework.authtoken", "corsheaders"]
+# CORS headers must be added before CommonMiddleware can answer (redirects, 404s).
+_common = MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
+MIDDLEWARE.insert(_common, "corsheaders.middleware.CorsMiddleware")
+REST_FRAMEWORK.update(
+    {
+        # Its WWW-Authenticate header makes anonymous writes a 401, not a 403.
+        "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+        # JSON in and out, errors included; people explore the API in the docs UI (/api/docs/).
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+        "DEFAULT_PAGINATION_CLASS": "mltop.api.pagination.ApiPagination",
+        "DEFAULT_THROTTLE_CLASSES": ["mltop.api.throttling.AnonymousClientThrottle"],
+        "EXCEPTION_HANDLER": "mltop.api.exceptions.api_exception_handler",
+        # Throttling tells clients apart by address. With 0, X-Forwarded-For (which any client can
+        # write) is ignored; behind N trusted proxies set API_NUM_PROXIES=N.
+        "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    }
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "COMPONENT_SPLIT_REQUEST": True,
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "mltop.api.schema.document_error_responses",
+        ],
+        "ENUM_NAME_OVERRIDES": {
+            "ProjectStatusEnum": "projects.models.Project.Status",
+            "AuthorKindEnum": "projects.models.Author.Kind",
+            "SnapshotStatusEnum": "rankings.models.RankingSnapshot.Status",
+            "SnapshotOriginEnum": "rankings.models.RankingSnapshot.Origin",
+        },
+    }
+)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Requests per anonymous client (by IP): "N/second|minute|hour|day"; empty turns throttling off.
+API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="120/minute")
+# Seconds browsers (max-age) and shared caches such as a CDN (s-maxage) may keep public responses;
+# published snapshots are frozen, so a CDN may keep those much longer.
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+API_SNAPSHOT_CDN_MAX_AGE = env.int("API_SNAPSHOT_CDN_MAX_AGE", default=86400)
+# Ranking bodies are cached under the rankings generation (new at each publish/unpublish);
+# this bounds how long an edit of a project's name or credits takes to show in them.
+API_RANKINGS_CACHE_SECONDS = env.int("API_RANKINGS_CACHE_SECONDS", default=600)
+# Browser dashboards on any origin may read the API; writes are not offered cross-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS = env.list("API_CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

@@ -17,7 +17,8 @@ urlpatterns = [
     path("feed/", snapshot_feed, name="feed"),
     path("badge/<slug:slug>.svg", ranking_views.badge, name="badge"),
     path("methodology/", ranking_views.methodology, name="methodology"),
-    path("api/", include("rankings.api.urls")),
+    # API: everything under /api/ (routers, schema, docs, JSON 404s) lives in mltop/api/urls.py.
+    path("api/", include("mltop.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -60,3 +60,16 @@ def project_set_authors(*, project: Project, authors: list[Author], et_al: bool 
     if project.authors_et_al != et_al:
         project.authors_et_al = et_al
         project.save(update_fields=["authors_et_al"])
+
+
+@transaction.atomic
+def project_set_status(*, project: Project, status: str, reason: str | None = None) -> Project:
+    """Change a project's editorial status (and its public reason, when given)."""
+    project.status = status
+    fields = ["status"]
+    if reason is not None:
+        project.status_reason = reason
+        fields.append("status_reason")
+    project.full_clean(validate_constraints=False, validate_unique=False)
+    project.save(update_fields=fields)
+    return project

@@ -1,8 +1,10 @@
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from projects.models import Authorship, Project
+from projects.models import Author, Authorship, Project
 
 from ..models import RankingEntry, RankingSnapshot
+from ..selectors import entry_movement
 
 
 class AuthorCreditSerializer(serializers.ModelSerializer):
@@ -10,7 +12,7 @@ class AuthorCreditSerializer(serializers.ModelSerializer):
 
     name = serializers.CharField(source="author.name")
     slug = serializers.CharField(source="author.slug")
-    kind = serializers.CharField(source="author.kind")
+    kind = serializers.ChoiceField(source="author.kind", choices=Author.Kind.choices)
     affiliation = serializers.CharField(source="author.affiliation")
 
     class Meta:
@@ -19,7 +21,7 @@ class AuthorCreditSerializer(serializers.ModelSerializer):
 
 
 class ProjectSummarySerializer(serializers.ModelSerializer):
-    full_name = serializers.CharField(read_only=True)
+    full_name = serializers.CharField(read_only=True, help_text="Canonical owner/name on GitHub.")
     html_url = serializers.URLField(read_only=True)
     authors = AuthorCreditSerializer(source="authorships", many=True, read_only=True)
 
@@ -28,20 +30,216 @@ class ProjectSummarySerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "full_name", "html_url", "authors", "authors_et_al"]
 
 
+class BreakdownComponentSerializer(serializers.Serializer):
+    """One scoring component: its normalised value (0..1), weight and contribution (value × weight)."""
+
+    value = serializers.FloatField()
+    weight = serializers.FloatField()
+    contribution = serializers.FloatField()
+
+
+MOVEMENTS = ["new", "up", "down", "same"]
+
+DETECTRON = {
+    "slug": "detectron",
+    "name": "Detectron",
+    "full_name": "facebookresearch/Detectron",
+    "html_url": "https://github.com/facebookresearch/Detectron",
+    "authors": [
+        {"name": "Facebook AI Research", "slug": "facebook-ai-research", "kind": "organization", "affiliation": ""}
+    ],
+    "authors_et_al": False,
+}
+SNAPSHOT_REF = {"id": 2, "title": "Top 10 · March 2018", "taken_at": "2018-03-01T00:00:00Z", "origin": "computed"}
+
+
 class RankingEntrySerializer(serializers.ModelSerializer):
+    """An entry: rank and movement, score with its breakdown, the figures behind it, the blurb."""
+
     project = ProjectSummarySerializer(read_only=True)
+    breakdown = serializers.DictField(
+        child=BreakdownComponentSerializer(),
+        help_text="Component name (popularity, momentum, engagement, recency) to its part of the score; "
+        "empty for editorial editions.",
+    )
+    movement = serializers.SerializerMethodField(
+        help_text="Against the previous published snapshot: new, up, down or same; null in the first one."
+    )
+    delta = serializers.SerializerMethodField(help_text="Places gained since the previous snapshot (negative: lost).")
 
     class Meta:
         model = RankingEntry
-        fields = ["rank", "score", "stars", "project"]
+        fields = [
+            "rank",
+            "previous_rank",
+            "movement",
+            "delta",
+            "score",
+            "breakdown",
+            "stars",
+            "stars_gained_30d",
+            "stars_gained_365d",
+            "blurb",
+            "project",
+        ]
+
+    def _movement(self, entry):
+        has_previous = self.context.get("has_previous", False)
+        return entry_movement(rank=entry.rank, previous_rank=entry.previous_rank, has_previous=has_previous)
+
+    @extend_schema_field(serializers.ChoiceField(choices=MOVEMENTS, allow_null=True))
+    def get_movement(self, entry):
+        return self._movement(entry)[0]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_delta(self, entry):
+        return self._movement(entry)[1]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A published ranking",
+            value={
+                "id": 1,
+                "url": "https://mltop.example/api/rankings/1/",
+                "title": "Mybridge Top 10 · February 2018",
+                "taken_at": "2018-02-01T00:00:00Z",
+                "origin": "editorial",
+                "method": "mybridge-editorial",
+                "published_at": "2018-02-01T00:00:00Z",
+                "entry_count": 10,
+            },
+            response_only=True,
+        )
+    ]
+)
+class RankingSnapshotSerializer(serializers.ModelSerializer):
+    """A published snapshot as listed: no entries, a link to them."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-ranking-detail")
+    entry_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = RankingSnapshot
+        fields = ["id", "url", "title", "taken_at", "origin", "method", "published_at", "entry_count"]
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An editorial edition",
+            value={
+                "id": 1,
+                "title": "Mybridge Top 10 · February 2018",
+                "taken_at": "2018-02-01T00:00:00Z",
+                "origin": "editorial",
+                "status": "published",
+                "method": "",
+                "weights": {},
+                "notes": "",
+                "published_at": "2018-02-01T00:00:00Z",
+                "entries": [
+                    {
+                        "rank": 1,
+                        "previous_rank": None,
+                        "movement": None,
+                        "delta": None,
+                        "score": None,
+                        "breakdown": {},
+                        "stars": 11248,
+                        "stars_gained_30d": None,
+                        "stars_gained_365d": None,
+                        "blurb": "",
+                        "project": DETECTRON,
+                    }
+                ],
+            },
+            response_only=True,
+        )
+    ]
+)
 class RankingSnapshotDetailSerializer(serializers.ModelSerializer):
+    """A snapshot with its entries in rank order (the view passes them prefetched in the context)."""
+
     entries = serializers.SerializerMethodField()
 
     class Meta:
         model = RankingSnapshot
-        fields = ["id", "title", "taken_at", "origin", "entries"]
+        fields = [
+            "id",
+            "title",
+            "taken_at",
+            "origin",
+            "status",
+            "method",
+            "weights",
+            "notes",
+            "published_at",
+            "entries",
+        ]
 
+    @extend_schema_field(RankingEntrySerializer(many=True))
     def get_entries(self, snapshot) -> list[dict]:
-        return RankingEntrySerializer(self.context["entries"], many=True).data
+        context = {"has_previous": getattr(snapshot, "has_previous", False)}
+        return RankingEntrySerializer(self.context["entries"], many=True, context=context).data
+
+
+class SnapshotRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RankingSnapshot
+        fields = ["id", "title", "taken_at", "origin"]
+
+
+class RankChangeSerializer(serializers.Serializer):
+    project = ProjectSummarySerializer()
+    rank_a = serializers.IntegerField(allow_null=True, help_text="Rank in snapshot a (null: not in it).")
+    rank_b = serializers.IntegerField(allow_null=True, help_text="Rank in snapshot b (null: not in it).")
+    delta = serializers.IntegerField(allow_null=True, help_text="Places gained from a to b (negative: lost).")
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "From February to March 2018",
+            value={
+                "a": {**SNAPSHOT_REF, "id": 1, "title": "Mybridge Top 10 · February 2018", "origin": "editorial"},
+                "b": SNAPSHOT_REF,
+                "entered": [],
+                "left": [],
+                "moved": [{"project": DETECTRON, "rank_a": 1, "rank_b": 3, "delta": -2}],
+            },
+            response_only=True,
+        )
+    ]
+)
+class SnapshotComparisonSerializer(serializers.Serializer):
+    a = SnapshotRefSerializer()
+    b = SnapshotRefSerializer()
+    entered = RankChangeSerializer(many=True, help_text="In b but not in a, by rank in b.")
+    left = RankChangeSerializer(many=True, help_text="In a but not in b, by rank in a.")
+    moved = RankChangeSerializer(many=True, help_text="In both at different ranks, by rank in b.")
+
+
+class CompareQuerySerializer(serializers.Serializer):
+    a = serializers.IntegerField(min_value=1, max_value=2**62, help_text="Id of the earlier published snapshot.")
+    b = serializers.IntegerField(min_value=1, max_value=2**62, help_text="Id of the later published snapshot.")
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Detectron in March 2018",
+            value={"snapshot": SNAPSHOT_REF, "rank": 3, "previous_rank": 1, "score": 0.71, "stars": 12004},
+            response_only=True,
+        )
+    ]
+)
+class ProjectRankSerializer(serializers.ModelSerializer):
+    """A project's place in one published snapshot."""
+
+    snapshot = SnapshotRefSerializer()
+
+    class Meta:
+        model = RankingEntry
+        fields = ["snapshot", "rank", "previous_rank", "score", "stars"]

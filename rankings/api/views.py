@@ -1,19 +1,135 @@
-from drf_spectacular.utils import extend_schema
+from django.conf import settings
+from django.core.cache import cache
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from .. import selectors
-from .serializers import RankingSnapshotDetailSerializer
+from mltop.api.http import ConditionalGetMixin
+
+from .. import selectors, services
+from ..models import RankingSnapshot
+from .filters import SnapshotFilter
+from .serializers import (
+    CompareQuerySerializer,
+    RankingSnapshotDetailSerializer,
+    RankingSnapshotSerializer,
+    SnapshotComparisonSerializer,
+)
+
+SNAPSHOT_ID = OpenApiParameter(
+    "id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="Snapshot id.",
+    examples=[OpenApiExample("The first edition", value=1)],
+)
 
 
-class CurrentRankingView(APIView):
-    """The newest published ranking, entries in rank order."""
+def _current_snapshot():
+    snapshot = selectors.snapshot_current_annotated()
+    if snapshot is None:
+        raise NotFound("No ranking has been published yet.")
+    return snapshot
 
-    @extend_schema(responses=RankingSnapshotDetailSerializer)
-    def get(self, request):
-        snapshot = selectors.snapshot_current()
-        if snapshot is None:
-            raise NotFound("No ranking has been published yet.")
+
+class PublishPermission(DjangoModelPermissionsOrAnonReadOnly):
+    """Publishing changes a snapshot, so a POST to publish/unpublish needs the *change* permission."""
+
+    perms_map = {**DjangoModelPermissionsOrAnonReadOnly.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Published rankings, newest first"),
+    retrieve=extend_schema(summary="One published ranking with its entries", parameters=[SNAPSHOT_ID]),
+)
+class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """Published ranking snapshots. Drafts never appear here, whoever asks."""
+
+    serializer_class = RankingSnapshotSerializer
+    filterset_class = SnapshotFilter
+    permission_classes = [PublishPermission]
+    lookup_value_regex = r"\d+"
+    queryset = RankingSnapshot.objects.none()  # for the permission class; get_queryset() is what is read
+
+    def get_queryset(self):
+        if self.action in ("publish", "unpublish"):
+            return selectors.snapshots_all()
+        return selectors.snapshots_published()
+
+    def get_serializer_class(self):
+        if self.action in ("retrieve", "current", "publish", "unpublish"):
+            return RankingSnapshotDetailSerializer
+        return super().get_serializer_class()
+
+    def cache_seconds(self):
+        # A published snapshot is frozen: a CDN may keep it long; the newest one changes at each publish.
+        if self.action == "retrieve":
+            return settings.API_CACHE_MAX_AGE, settings.API_SNAPSHOT_CDN_MAX_AGE
+        return super().cache_seconds()
+
+    def _cached_detail(self, name: str, load_snapshot):
+        """A ranking's body from the cache, or built and cached under the rankings generation.
+
+        Publishing or unpublishing bumps the generation, which is all that can change which
+        snapshot is current or what a published one shows, bar an edit of a project's name or
+        credits: that shows within API_RANKINGS_CACHE_SECONDS.
+        """
+        key = f"api:rankings:{services.rankings_generation()}:{name}"
+        cached = cache.get(key)
+        if cached is None:
+            snapshot = load_snapshot()
+            entries = selectors.entries_for_display(snapshot)
+            cached = {
+                "data": RankingSnapshotDetailSerializer(snapshot, context={"entries": entries}).data,
+                "last_modified": snapshot.published_at or snapshot.taken_at,
+            }
+            cache.set(key, cached, settings.API_RANKINGS_CACHE_SECONDS)
+        self.last_modified = cached["last_modified"]
+        return Response(cached["data"])
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached_detail(f"snapshot:{kwargs['pk']}", self.get_object)
+
+    @extend_schema(summary="The newest published ranking", responses=RankingSnapshotDetailSerializer)
+    @action(detail=False, filterset_class=None, pagination_class=None)
+    def current(self, request):
+        return self._cached_detail("current", _current_snapshot)
+
+    @extend_schema(
+        summary="Compare two published rankings",
+        parameters=[CompareQuerySerializer],
+        responses=SnapshotComparisonSerializer,
+    )
+    @action(detail=False, filterset_class=None, pagination_class=None)
+    def compare(self, request):
+        query = CompareQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        a_id, b_id = query.validated_data["a"], query.validated_data["b"]
+        found = {s.pk: s for s in selectors.snapshots_published().filter(pk__in=[a_id, b_id])}
+        missing = [str(pk) for pk in (a_id, b_id) if pk not in found]
+        if missing:
+            raise NotFound(f"No published snapshot with id {', '.join(missing)}.")
+        a, b = found[a_id], found[b_id]
+        self.last_modified = max(s.published_at or s.taken_at for s in (a, b))
+        return Response(SnapshotComparisonSerializer(selectors.snapshots_compare(a, b)).data)
+
+    @extend_schema(summary="Publish a draft snapshot (editors)", request=None, parameters=[SNAPSHOT_ID])
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        snapshot = services.snapshot_publish(snapshot=self.get_object())
+        return self._written(snapshot)
+
+    @extend_schema(summary="Unpublish a snapshot: it becomes a draft (editors)", request=None, parameters=[SNAPSHOT_ID])
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, pk=None):
+        snapshot = services.snapshot_unpublish(snapshot=self.get_object())
+        return self._written(snapshot)
+
+    def _written(self, snapshot):
+        snapshot = self.get_queryset().get(pk=snapshot.pk)
         entries = selectors.entries_for_display(snapshot)
         return Response(RankingSnapshotDetailSerializer(snapshot, context={"entries": entries}).data)

@@ -1,0 +1,47 @@
+"""Errors of the REST API: always JSON, always with a ``detail`` message a person can read."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, plus Django validation errors from services turned into 400s.
+
+    Field errors stay under ``errors`` and ``detail`` always holds one sentence, so a
+    client can show ``detail`` without knowing which kind of error it got.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(response.data)
+        field, messages = next(iter(errors.items()), ("non_field_errors", ["Invalid request."]))
+        detail = messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
+        response.data = {"detail": detail, "errors": errors}
+    return response
+
+
+def _field_errors(errors) -> dict[str, list[str]]:
+    """DRF's errors (a list, or a dict nested as deep as the data) as field -> flat list of messages."""
+    if not isinstance(errors, dict):
+        errors = {"non_field_errors": errors}
+    return {str(field): _messages(value) for field, value in errors.items()}
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{key}: {message}" for key, item in value.items() for message in _messages(item)]
+    if isinstance(value, list | tuple):
+        return [message for item in value for message in _messages(item)]
+    return [str(value)]
+
+
+@csrf_exempt  # it changes nothing, and a CSRF failure would answer a POST here in HTML
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ answer in JSON like the rest of the API, not with the HTML 404 page."""
+    return JsonResponse({"detail": f"No API endpoint at {request.path}."}, status=status.HTTP_404_NOT_FOUND)

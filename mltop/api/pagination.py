@@ -1,0 +1,32 @@
+"""Page-number pagination with a page size the client may choose, up to a ceiling."""
+
+from django.conf import settings
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+
+class ApiPagination(PageNumberPagination):
+    """``?page=`` and ``?page_size=`` (capped at API_MAX_PAGE_SIZE); a bad value is a 400, never a silent default."""
+
+    page_size_query_param = "page_size"
+
+    @property
+    def max_page_size(self):
+        return settings.API_MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({"page_size": [f"Page size must be a whole number from 1 (got {raw!r})."]})
+        return min(int(raw), self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({"page": [f"Page must be a whole number from 1 (got {raw!r})."]})
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as exc:  # DRF's answer to a page past the end; the page number is the client's mistake
+            raise ValidationError({"page": [f"Page {raw} does not exist."]}) from exc

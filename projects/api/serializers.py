@@ -1,0 +1,297 @@
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.fields import empty
+
+from rankings.api.serializers import AuthorCreditSerializer
+
+from ..models import Author, Project
+
+CREDIT = {"name": "Charles Beattie", "slug": "charles-beattie", "kind": "person", "affiliation": "DeepMind"}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A project",
+            value={
+                "slug": "psychlab",
+                "url": "https://mltop.example/api/projects/psychlab/",
+                "name": "Psychlab",
+                "full_name": "deepmind/lab",
+                "html_url": "https://github.com/deepmind/lab/tree/HEAD/game_scripts/levels/contributed/psychlab",
+                "description": "A psychology laboratory in DeepMind Lab.",
+                "status": "tracked",
+                "stars": 4774,
+                "stars_gained_30d": 120,
+                "archived": False,
+                "missing": False,
+                "topics": ["reinforcement-learning"],
+                "authors": [CREDIT],
+                "authors_et_al": True,
+            },
+            response_only=True,
+        )
+    ]
+)
+class ProjectListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-project-detail", lookup_field="slug")
+    full_name = serializers.CharField(read_only=True, help_text="Canonical owner/name on GitHub.")
+    html_url = serializers.URLField(read_only=True)
+    missing = serializers.BooleanField(source="is_missing", read_only=True, help_text="GitHub answered 'not found'.")
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    authors = AuthorCreditSerializer(source="authorships", many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "full_name",
+            "html_url",
+            "description",
+            "status",
+            "stars",
+            "stars_gained_30d",
+            "archived",
+            "missing",
+            "topics",
+            "authors",
+            "authors_et_al",
+        ]
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A project in a folder of a repository",
+            value={
+                "slug": "psychlab",
+                "url": "http://127.0.0.1:8000/api/projects/psychlab/",
+                "name": "Psychlab",
+                "full_name": "deepmind/lab",
+                "sub_path": "game_scripts/levels/contributed/psychlab",
+                "html_url": "https://github.com/deepmind/lab/tree/HEAD/game_scripts/levels/contributed/psychlab",
+                "description": "A psychology laboratory in DeepMind Lab.",
+                "status": "tracked",
+                "status_reason": "",
+                "stars": 5912,
+                "forks": None,
+                "watchers": None,
+                "open_issues": None,
+                "stars_gained_30d": None,
+                "archived": False,
+                "missing": False,
+                "license": "",
+                "language": "",
+                "repo_created_at": None,
+                "pushed_at": None,
+                "last_fetched_at": None,
+                "fetch_error": "",
+                "topics": ["reinforcement-learning"],
+                "paper_urls": ["https://arxiv.org/abs/1801.08116"],
+                "demo_url": "",
+                "authors": [CREDIT],
+                "authors_et_al": True,
+                "added_at": "2018-02-01T00:00:00Z",
+            },
+            response_only=True,
+        )
+    ]
+)
+class ProjectDetailSerializer(ProjectListSerializer):
+    paper_urls = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Links to papers.")
+    demo_url = serializers.CharField(read_only=True, help_text="A demo's URL, or ''.")
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = [
+            *ProjectListSerializer.Meta.fields[:4],
+            "sub_path",
+            *ProjectListSerializer.Meta.fields[4:],
+            "status_reason",
+            "forks",
+            "watchers",
+            "open_issues",
+            "license",
+            "language",
+            "repo_created_at",
+            "pushed_at",
+            "last_fetched_at",
+            "fetch_error",
+            "paper_urls",
+            "demo_url",
+            "added_at",
+        ]
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: DRF would quietly turn a JSON number or boolean into a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("By URL", value={"url": "https://github.com/openai/gym"}, request_only=True)]
+)
+class ProjectCreateSerializer(serializers.Serializer):
+    """What an editor sends to add a project: its GitHub URL, validated as in admin."""
+
+    url = StrictCharField(max_length=500, help_text="https://github.com/OWNER/NAME or …/tree/BRANCH/PATH.")
+    name = StrictCharField(max_length=200, required=False, default="", help_text="Defaults to the repo name.")
+    status = serializers.ChoiceField(choices=Project.Status.choices, default=Project.Status.TRACKED)
+    description = StrictCharField(required=False, default="", allow_blank=True)
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Exclude", value={"status": "excluded", "status_reason": "A fork of another project."}, request_only=True
+        )
+    ]
+)
+class ProjectStatusSerializer(serializers.Serializer):
+    """An editorial status change."""
+
+    status = serializers.ChoiceField(choices=Project.Status.choices)
+    status_reason = StrictCharField(
+        required=False, allow_blank=True, help_text="Shown publicly when a project is excluded."
+    )
+
+
+class _PresentMeansGiven:
+    """In a query string, ``?since=`` is a mistake to report, not a parameter left out (DRF's default)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
+class QueryDateField(_PresentMeansGiven, serializers.DateField):
+    pass
+
+
+class QueryChoiceField(_PresentMeansGiven, serializers.ChoiceField):
+    pass
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    since = QueryDateField(required=False, help_text="First day (YYYY-MM-DD), inclusive.")
+    until = QueryDateField(required=False, help_text="Last day (YYYY-MM-DD), inclusive.")
+    interval = QueryChoiceField(choices=["day", "week", "month"], default="day", help_text="Period per point.")
+
+    def validate(self, attrs):
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and since > until:
+            raise serializers.ValidationError({"since": ["since must be on or before until."]})
+        return attrs
+
+
+class StatsPointSerializer(serializers.Serializer):
+    period = serializers.DateField(help_text="First day of the period.")
+    stars = serializers.IntegerField(help_text="Highest star count captured in the period.")
+    forks = serializers.IntegerField(allow_null=True)
+    watchers = serializers.IntegerField(allow_null=True)
+    open_issues = serializers.IntegerField(allow_null=True)
+    samples = serializers.IntegerField(help_text="Captures aggregated into this point.")
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "By month",
+            value={
+                "project": "psychlab",
+                "interval": "month",
+                "since": "2018-01-01",
+                "until": None,
+                "points": [
+                    {
+                        "period": "2018-02-01",
+                        "stars": 4774,
+                        "forks": 1400,
+                        "watchers": 380,
+                        "open_issues": 52,
+                        "samples": 1,
+                    },
+                    {
+                        "period": "2018-03-01",
+                        "stars": 5012,
+                        "forks": 1431,
+                        "watchers": 391,
+                        "open_issues": 49,
+                        "samples": 31,
+                    },
+                ],
+            },
+            response_only=True,
+        )
+    ]
+)
+class ProjectStatsSerializer(serializers.Serializer):
+    project = serializers.SlugField()
+    interval = serializers.ChoiceField(choices=["day", "week", "month"])
+    since = serializers.DateField(allow_null=True)
+    until = serializers.DateField(allow_null=True)
+    points = StatsPointSerializer(many=True)
+
+
+AUTHOR = {
+    "slug": "charles-beattie",
+    "url": "https://mltop.example/api/authors/charles-beattie/",
+    "name": "Charles Beattie",
+    "kind": "person",
+    "github_login": "",
+    "website": "",
+    "affiliation": "DeepMind",
+    "project_count": 1,
+}
+
+
+@extend_schema_serializer(examples=[OpenApiExample("An author", value=AUTHOR, response_only=True)])
+class AuthorListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-author-detail", lookup_field="slug")
+    website = serializers.CharField(source="url", read_only=True, help_text="The author's own page (a URL), or ''.")
+    project_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Author
+        fields = ["slug", "url", "name", "kind", "github_login", "website", "affiliation", "project_count"]
+
+
+class AuthorProjectSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(read_only=True)
+    html_url = serializers.URLField(read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["slug", "name", "full_name", "html_url", "status", "stars"]
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An author and their projects",
+            value={
+                **AUTHOR,
+                "projects": [
+                    {
+                        "slug": "psychlab",
+                        "name": "Psychlab",
+                        "full_name": "deepmind/lab",
+                        "html_url": "https://github.com/deepmind/lab/tree/HEAD/game_scripts/levels/contributed/psychlab",
+                        "status": "tracked",
+                        "stars": 4774,
+                    }
+                ],
+            },
+            response_only=True,
+        )
+    ]
+)
+class AuthorDetailSerializer(AuthorListSerializer):
+    projects = AuthorProjectSerializer(many=True, read_only=True)
+
+    class Meta(AuthorListSerializer.Meta):
+        fields = [*AuthorListSerializer.Meta.fields, "projects"]

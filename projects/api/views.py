@@ -1,0 +1,154 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.response import Response
+
+from mltop.api.http import ConditionalGetMixin
+from rankings import selectors as ranking_selectors
+from rankings.api.serializers import ProjectRankSerializer
+
+from .. import selectors, services
+from ..models import Author, Project
+from .filters import AuthorFilter, ProjectFilter
+from .serializers import (
+    AuthorDetailSerializer,
+    AuthorListSerializer,
+    ProjectCreateSerializer,
+    ProjectDetailSerializer,
+    ProjectListSerializer,
+    ProjectStatsSerializer,
+    ProjectStatusSerializer,
+    StatsQuerySerializer,
+)
+
+SLUG_REGEX = r"[-a-zA-Z0-9_]+"
+PROJECT_SLUG = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^{SLUG_REGEX}$",
+    description="Project slug.",
+    examples=[OpenApiExample("Psychlab", value="psychlab")],
+)
+AUTHOR_SLUG = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^{SLUG_REGEX}$",
+    description="Author slug.",
+    examples=[OpenApiExample("Charles Beattie", value="charles-beattie")],
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Projects in the catalogue"),
+    retrieve=extend_schema(summary="One project", parameters=[PROJECT_SLUG]),
+)
+class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """The catalogue: readable by anyone; editors with model permissions add projects and set their status."""
+
+    queryset = Project.objects.none()
+    serializer_class = ProjectListSerializer
+    filterset_class = ProjectFilter
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+
+    def get_queryset(self):
+        if self.action in ("stats", "ranks"):
+            return Project.objects.all()
+        return selectors.projects_for_api().order_by("name", "pk")
+
+    def get_serializer_class(self):
+        return ProjectDetailSerializer if self.action != "list" else ProjectListSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        project = self.get_object()
+        self.last_modified = _project_last_modified(project)
+        return Response(ProjectDetailSerializer(project, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Add a project by its GitHub URL (editors)",
+        request=ProjectCreateSerializer,
+        responses={201: ProjectDetailSerializer},
+    )
+    def create(self, request):
+        data = _valid(ProjectCreateSerializer, request.data)
+        project = services.project_create_from_url(**data)
+        return Response(self._detail_data(project.slug), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a project's editorial status (editors)",
+        parameters=[PROJECT_SLUG],
+        request=ProjectStatusSerializer,
+        responses=ProjectDetailSerializer,
+    )
+    def partial_update(self, request, slug=None):
+        project = self.get_object()
+        data = _valid(ProjectStatusSerializer, request.data)
+        services.project_set_status(project=project, status=data["status"], reason=data.get("status_reason"))
+        return Response(self._detail_data(project.slug))
+
+    def _detail_data(self, slug):
+        project = selectors.projects_for_api().get(slug=slug)
+        return ProjectDetailSerializer(project, context=self.get_serializer_context()).data
+
+    @extend_schema(
+        summary="A project's figures over time, one point per day, week or month",
+        parameters=[PROJECT_SLUG, StatsQuerySerializer],
+        responses=ProjectStatsSerializer,
+    )
+    @action(detail=True, filterset_class=None, pagination_class=None)
+    def stats(self, request, slug=None):
+        query = _valid(StatsQuerySerializer, request.query_params)
+        project = self.get_object()
+        self.last_modified = _project_last_modified(project)
+        points = selectors.project_stats_series(project=project, **query)
+        body = {"project": project.slug, "since": None, "until": None, **query, "points": points}
+        return Response(ProjectStatsSerializer(body).data)
+
+    @extend_schema(
+        summary="A project's rank in each published snapshot, oldest first",
+        parameters=[PROJECT_SLUG],
+        responses=ProjectRankSerializer(many=True),
+    )
+    @action(detail=True, filterset_class=None, pagination_class=None)
+    def ranks(self, request, slug=None):
+        project = self.get_object()
+        entries = ranking_selectors.project_rank_history(project_id=project.pk)
+        if entries:
+            self.last_modified = max(e.snapshot.published_at or e.snapshot.taken_at for e in entries)
+        return Response(ProjectRankSerializer(entries, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Authors and organisations credited with projects"),
+    retrieve=extend_schema(summary="One author with their projects", parameters=[AUTHOR_SLUG]),
+)
+class AuthorViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Author.objects.none()
+    serializer_class = AuthorListSerializer
+    filterset_class = AuthorFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.author_with_projects()
+        return selectors.authors_with_project_count().order_by("name", "pk")
+
+    def get_serializer_class(self):
+        return AuthorDetailSerializer if self.action == "retrieve" else AuthorListSerializer
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _project_last_modified(project):
+    """Fetches and additions are the changes we can date; editorial edits change the ETag instead."""
+    return max(filter(None, [project.added_at, project.last_fetched_at]))

@@ -1,0 +1,21 @@
+import django_filters
+
+from mltop.api.filters import StrictChoiceFilter, StrictDateFilter
+
+from ..models import RankingSnapshot
+
+
+class SnapshotFilter(django_filters.FilterSet):
+    """Published snapshots by the day they were taken (inclusive, UTC) and by origin."""
+
+    since = StrictDateFilter(
+        field_name="taken_at", lookup_expr="date__gte", help_text="Taken on or after this day (YYYY-MM-DD)."
+    )
+    until = StrictDateFilter(
+        field_name="taken_at", lookup_expr="date__lte", help_text="Taken on or before this day (YYYY-MM-DD)."
+    )
+    origin = StrictChoiceFilter(choices=RankingSnapshot.Origin.choices)
+
+    class Meta:
+        model = RankingSnapshot
+        fields = ["since", "until", "origin"]
