@@ -57,30 +57,30 @@ class SnapshotMovement:
     moved: list[tuple[RankingEntry, int]]
 
 
-def snapshot_movement(snapshot: RankingSnapshot) -> SnapshotMovement:
-    """Movement against the previous published snapshot (three queries, two without one)."""
-    previous = (
+def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:
+    """The newest published snapshot taken before this one: one query."""
+    return (
         RankingSnapshot.objects.published()
         .filter(taken_at__lt=snapshot.taken_at)
         .exclude(pk=snapshot.pk)
         .newest_first()
         .first()
     )
+
+
+def snapshot_movement(snapshot: RankingSnapshot) -> SnapshotMovement:
+    """Movement against the previous published snapshot (three queries, two without one)."""
+    previous = previous_published(snapshot)
     if previous is None:
         return SnapshotMovement(previous=None, entered=[], left=[], moved=[])
     current = list(snapshot.entries.select_related("project").order_by("rank"))
     before = list(previous.entries.select_related("project").order_by("rank"))
-    before_rank = {entry.project_id: entry.rank for entry in before}
-    now_in = {entry.project_id for entry in current}
+    entered, left, moved, _ = compare_entries(before, current)
     return SnapshotMovement(
         previous=previous,
-        entered=[entry for entry in current if entry.project_id not in before_rank],
-        left=[entry for entry in before if entry.project_id not in now_in],
-        moved=[
-            (entry, before_rank[entry.project_id] - entry.rank)
-            for entry in current
-            if entry.project_id in before_rank and before_rank[entry.project_id] != entry.rank
-        ],
+        entered=entered,
+        left=left,
+        moved=[(entry, rank_before - entry.rank) for entry, rank_before, _ in moved],
     )
 
 
@@ -351,15 +351,15 @@ def snapshot_current_annotated() -> RankingSnapshot | None:
 
 
 def entry_movement(*, rank: int, previous_rank: int | None, has_previous: bool) -> tuple[str | None, int | None]:
-    """How an entry moved since the previous published snapshot: (movement, places gained).
+    """How an entry moved, as the API spells it: (movement, places gained, signed).
 
     "new" when an older snapshot exists and the project was not in it; None for the first
     snapshot ever published, where movement means nothing.
     """
-    if previous_rank is None:
-        return ("new", None) if has_previous else (None, None)
-    delta = previous_rank - rank
-    return ("up" if delta > 0 else "down" if delta < 0 else "same"), delta
+    moved = movement(rank=rank, previous_rank=previous_rank, has_previous=has_previous)
+    if moved.kind in ("", "new"):
+        return (moved.kind or None), None
+    return moved.kind, previous_rank - rank
 
 
 def project_rank_history(*, project_id: int) -> list[RankingEntry]:
@@ -439,17 +439,14 @@ def snapshots_compare(a: RankingSnapshot, b: RankingSnapshot) -> SnapshotCompari
         )
         .order_by("rank", "snapshot_id")
     )
-    in_a = {e.project_id: e for e in entries if e.snapshot_id == a.pk}
-    in_b = {e.project_id: e for e in entries if e.snapshot_id == b.pk}
-    entered, moved, unchanged = [], [], []
-    for project_id, entry in in_b.items():  # entries are in rank order, so these lists are too
-        before = in_a.get(project_id)
-        change = RankChange(entry.project, before.rank if before else None, entry.rank)
-        if before is None:
-            entered.append(change)
-        elif before.rank != entry.rank:
-            moved.append(change)
-        else:
-            unchanged.append(change)
-    left = [RankChange(e.project, e.rank, None) for pid, e in in_a.items() if pid not in in_b]
-    return SnapshotComparison(a=a, b=b, entered=entered, left=left, moved=moved, unchanged=unchanged)
+    entered, left, moved, held = compare_entries(
+        [e for e in entries if e.snapshot_id == a.pk], [e for e in entries if e.snapshot_id == b.pk]
+    )
+    return SnapshotComparison(
+        a=a,
+        b=b,
+        entered=[RankChange(e.project, None, e.rank) for e in entered],
+        left=[RankChange(e.project, e.rank, None) for e in left],
+        moved=[RankChange(e.project, rank_a, e.rank) for e, rank_a, _ in moved],
+        unchanged=[RankChange(e.project, e.rank, e.rank) for e in held],
+    )

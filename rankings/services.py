@@ -16,6 +16,7 @@ from projects.models import Project
 from .building import compute_ranking
 from .models import RankingEntry, RankingSnapshot, StatsSample
 from .scoring import METHOD, Parameters
+from .selectors import previous_published
 
 # Ranks are stored in a PositiveSmallIntegerField.
 MAX_TOP_K = 32767
@@ -52,16 +53,6 @@ def _bump_rankings_generation() -> None:
         cache.incr(RANKINGS_GENERATION_KEY)
     except ValueError:
         cache.set(RANKINGS_GENERATION_KEY, 2, timeout=None)
-
-
-def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:
-    return (
-        RankingSnapshot.objects.published()
-        .filter(taken_at__lt=snapshot.taken_at)
-        .exclude(pk=snapshot.pk)
-        .newest_first()
-        .first()
-    )
 
 
 @transaction.atomic
