@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,3 +195,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Production stack: static files, page cache, cache resilience (issue 7) ---
+# Hashed, compressed static files served by WhiteNoise with far-future cache headers. The
+# manifest only exists after collectstatic (the Docker build runs it), so it is the default
+# only when debug is off (WhiteNoise then gives hashed names a ten-year max-age); the test
+# suite and `make run` use plain storage (pyproject sets DJANGO_STATIC_MANIFEST=false for pytest).
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Without the manifest (development, tests) WhiteNoise serves straight from the app folders.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+# Container health checks speak plain HTTP from inside; everything else is redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+# Pages and API responses cached per published-snapshot generation (mltop/caching.py).
+PAGE_CACHE_SECONDS = env.int("MLTOP_PAGE_CACHE_SECONDS", default=3600)
+if REDIS_URL:
+    # A slow or unreachable Redis must cost a request a second at most, never hang it.
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
+        "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
+    }

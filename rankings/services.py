@@ -1,5 +1,7 @@
 """Writes to rankings: publishing, unpublishing and editing snapshots."""
 
+import logging
+import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -9,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import RankingEntry, RankingSnapshot
+
+logger = logging.getLogger(__name__)
 
 RANKINGS_GENERATION_KEY = "rankings:generation"
 
@@ -33,15 +37,25 @@ def ranks_problem(ranks: Iterable[int]) -> str:
 
 
 def rankings_generation() -> int:
-    """The cache generation of published rankings: bumped on every publish and unpublish."""
-    return cache.get_or_set(RANKINGS_GENERATION_KEY, 1)
+    """The cache generation of published rankings: bumped on every publish and unpublish.
+
+    It never expires, and if the cache loses it anyway (eviction, a Redis restart) it starts
+    again from the clock, so a generation is never reused and no stale page can come back.
+    """
+    return cache.get_or_set(RANKINGS_GENERATION_KEY, time.time_ns, timeout=None)
 
 
 def _bump_rankings_generation() -> None:
+    from mltop.caching import CACHE_ERRORS
+
     try:
-        cache.incr(RANKINGS_GENERATION_KEY)
-    except ValueError:
-        cache.set(RANKINGS_GENERATION_KEY, 2, timeout=None)
+        try:
+            cache.incr(RANKINGS_GENERATION_KEY)
+        except ValueError:
+            cache.set(RANKINGS_GENERATION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS:
+        # The publish is committed; a cache that is down holds no pages to invalidate.
+        logger.error("could not bump the rankings cache generation", exc_info=True)
 
 
 def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:

@@ -4,10 +4,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mltop.caching import cache_per_generation
+
 from . import selectors
 from .models import RankingSnapshot
 
 
+@cache_per_generation
 @require_GET
 def current_ranking(request):
     snapshot = selectors.snapshot_current()
