@@ -18,6 +18,7 @@ def current_ranking(request):
     return render(request, "rankings/current.html", {"snapshot": snapshot, "entries": entries})
 
 
+@cache_per_generation
 @require_GET
 def snapshot_detail(request, pk):
     try:

@@ -261,3 +261,19 @@ class TestCurrentRankingApiCache:
         response = client.get("/api/rankings/current/")
         assert response.status_code == 200
         assert response.json()["id"] == seeded.pk
+
+
+@pytest.mark.django_db
+class TestSnapshotPageCache:
+    def test_cold_then_warm_query_counts(self, client, seeded, django_assert_num_queries):
+        with django_assert_num_queries(4):
+            cold = client.get(f"/rankings/{seeded.pk}/")
+        with django_assert_num_queries(0):
+            warm = client.get(f"/rankings/{seeded.pk}/")
+        assert warm.status_code == 200 and warm.content == cold.content
+
+    def test_unpublish_takes_the_page_down(self, client, seeded, django_capture_on_commit_callbacks):
+        assert client.get(f"/rankings/{seeded.pk}/").status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_unpublish(snapshot=seeded)
+        assert client.get(f"/rankings/{seeded.pk}/").status_code == 404
