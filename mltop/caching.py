@@ -119,6 +119,18 @@ def _shareable(request, response) -> bool:
     )
 
 
+def _local_tier():
+    """The process's own copy of responses in front of a shared cache (settings.CACHES["local"]).
+
+    With Redis, a hit then costs one small round trip (the generation) instead of two and the
+    transfer of the page; the generation key still comes from Redis, so a publish anywhere
+    invalidates every process at once.
+    """
+    from django.core.cache import caches
+
+    return caches["local"] if "local" in settings.CACHES else None
+
+
 def cache_per_generation(view=None, *, vary_on: tuple[str, ...] = (), timeout: int | None = None):
     """Cache a view's whole response until the next publish or unpublish (or `timeout`).
 
@@ -147,12 +159,19 @@ def cache_per_generation(view=None, *, vary_on: tuple[str, ...] = (), timeout: i
                     response.render()
                 return response
 
-            return compute_once(
-                response_cache_key(request, generation=current, vary_on=vary_on),
-                render,
-                timeout=settings.PAGE_CACHE_SECONDS if timeout is None else timeout,
-                cacheable=lambda response: _shareable(request, response),
+            key = response_cache_key(request, generation=current, vary_on=vary_on)
+            seconds = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+            local = _local_tier()
+            if local is not None:
+                response = _cache_call(local.get, key)
+                if response is not None:
+                    return response
+            response = compute_once(
+                key, render, timeout=seconds, cacheable=lambda response: _shareable(request, response)
             )
+            if local is not None and _shareable(request, response):
+                _cache_call(local.set, key, response, timeout=seconds)
+            return response
 
         return wrapper
 

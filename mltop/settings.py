@@ -224,3 +224,9 @@ if REDIS_URL:
         "socket_connect_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
         "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
     }
+    # Each process keeps its own copy of cached pages in front of Redis (mltop.caching).
+    CACHES["local"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "mltop-local",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }

@@ -277,3 +277,38 @@ class TestSnapshotPageCache:
         with django_capture_on_commit_callbacks(execute=True):
             snapshot_unpublish(snapshot=seeded)
         assert client.get(f"/rankings/{seeded.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+class TestLocalTier:
+    @pytest.fixture
+    def two_tiers(self, settings):
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-shared"},
+            "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-local"},
+        }
+        yield
+        from django.core.cache import caches
+
+        caches["local"].clear()
+
+    def test_a_process_serves_its_own_copy_without_the_shared_entry(
+        self, client, seeded, two_tiers, django_assert_num_queries
+    ):
+        client.get("/")
+        # Only the generation is left in the shared cache: the page comes from the process's copy.
+        from rankings.services import RANKINGS_GENERATION_KEY
+
+        generation = cache.get(RANKINGS_GENERATION_KEY)
+        cache.clear()
+        cache.set(RANKINGS_GENERATION_KEY, generation, None)
+        with django_assert_num_queries(0):
+            assert "Mybridge Top 10" in client.get("/").content.decode()
+
+    def test_a_publish_elsewhere_invalidates_the_local_copy(
+        self, client, seeded, two_tiers, django_capture_on_commit_callbacks
+    ):
+        assert "Mybridge Top 10" in client.get("/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_unpublish(snapshot=seeded)
+        assert "No ranking published yet" in client.get("/").content.decode()
