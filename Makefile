@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed clean messages
+.PHONY: run test lint format migrate seed clean messages bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,8 @@ locale/%.mo: locale/%.po | $(RUN_STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Every benchmark in bench/ (bench/run_all.py); figures go to BENCHMARKS.md. The database
+# follows DATABASE_URL / REDIS_URL like the tests. One script: make bench BENCH="web -- --projects 1000".
+bench: $(RUN_STAMP)
+	BENCH_COMMAND="make bench$(if $(BENCH), BENCH=\"$(BENCH)\")" $(PY) bench/run_all.py $(BENCH)

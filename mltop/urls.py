@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mltop import views as site_views
 from projects import views as project_views
 from rankings import views as ranking_views
 from rankings.feeds import snapshot_feed
@@ -19,6 +20,7 @@ urlpatterns = [
     path("methodology/", ranking_views.methodology, name="methodology"),
     # API: everything under /api/ (routers, schema, docs, JSON 404s) lives in mltop/api/urls.py.
     path("api/", include("mltop.api.urls")),
+    path("livez", site_views.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,31 +10,30 @@ language switcher posts a form), so it is rendered per request.
 from collections.abc import Callable
 from hashlib import sha256
 
-from django.core.cache import cache
-
-from .services import rankings_generation
+from mltop.caching import compute_once, generation
 
 # Snapshot pages change only on publish; the timeout lets old generations age out.
 SNAPSHOT_TIMEOUT = 24 * 60 * 60
 # Pages that also show live star figures refresh within the hour after a stats refresh.
 LIVE_TIMEOUT = 60 * 60
 
-_MISSING = object()
 
-
-def generation_key(name: str) -> str:
+def generation_key(name: str) -> str | None:
+    """The cache key of ``name`` in the current generation; None when the cache is down."""
+    current = generation()
+    if current is None:
+        return None
     digest = sha256(name.encode()).hexdigest()[:32]
-    return f"pages:{rankings_generation()}:{digest}"
+    return f"pages:{current}:{digest}"
 
 
 def cached_by_generation(name: str, build: Callable, *, timeout: int = SNAPSHOT_TIMEOUT):
-    """``build()``'s result, computed once per rankings generation (exceptions are not cached)."""
+    """``build()``'s result, computed once per rankings generation however many readers miss
+    at once (exceptions are not cached; a cache that is down means computing every time)."""
     key = generation_key(name)
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = build()
-        cache.set(key, value, timeout)
-    return value
+    if key is None:
+        return build()
+    return compute_once(key, build, timeout=timeout)
 
 
 def fragment(name: str, *, timeout: int = SNAPSHOT_TIMEOUT) -> dict:

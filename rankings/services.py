@@ -1,6 +1,8 @@
 """Writes to rankings: building, publishing, unpublishing and editing snapshots."""
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -20,6 +22,8 @@ from .selectors import previous_published
 
 # Ranks are stored in a PositiveSmallIntegerField.
 MAX_TOP_K = 32767
+
+logger = logging.getLogger(__name__)
 
 RANKINGS_GENERATION_KEY = "rankings:generation"
 
@@ -44,15 +48,25 @@ def ranks_problem(ranks: Iterable[int]) -> str:
 
 
 def rankings_generation() -> int:
-    """The cache generation of published rankings: bumped on every publish and unpublish."""
-    return cache.get_or_set(RANKINGS_GENERATION_KEY, 1)
+    """The cache generation of published rankings: bumped on every publish and unpublish.
+
+    It never expires, and if the cache loses it anyway (eviction, a Redis restart) it starts
+    again from the clock, so a generation is never reused and no stale page can come back.
+    """
+    return cache.get_or_set(RANKINGS_GENERATION_KEY, time.time_ns, timeout=None)
 
 
 def _bump_rankings_generation() -> None:
+    from mltop.caching import CACHE_ERRORS
+
     try:
-        cache.incr(RANKINGS_GENERATION_KEY)
-    except ValueError:
-        cache.set(RANKINGS_GENERATION_KEY, 2, timeout=None)
+        try:
+            cache.incr(RANKINGS_GENERATION_KEY)
+        except ValueError:
+            cache.set(RANKINGS_GENERATION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS:
+        # The publish is committed; a cache that is down holds no pages to invalidate.
+        logger.error("could not bump the rankings cache generation", exc_info=True)
 
 
 @transaction.atomic

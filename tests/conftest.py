@@ -36,15 +36,10 @@ def seeded(db):
 
 def clear_app_cache():
     """Empty MLTop's cache without flushing the whole Redis database the broker shares."""
-    from django.conf import settings
     from django.core.cache import cache
 
-    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
-        client = cache._cache.get_client(write=True)
-        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
+    if hasattr(cache, "delete_pattern"):  # django-redis: only keys under our KEY_PREFIX
+        cache.delete_pattern("*")
     else:
         cache.clear()
 

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -9,6 +8,7 @@ from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
 
 from mltop.api.http import ConditionalGetMixin
+from mltop.caching import compute_once, generation
 
 from .. import selectors, services
 from ..models import RankingSnapshot
@@ -78,16 +78,21 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
         snapshot is current or what a published one shows, bar an edit of a project's name or
         credits: that shows within API_RANKINGS_CACHE_SECONDS.
         """
-        key = f"api:rankings:{services.rankings_generation()}:{name}"
-        cached = cache.get(key)
-        if cached is None:
+
+        def build():
             snapshot = load_snapshot()
             entries = selectors.entries_for_display(snapshot)
-            cached = {
+            return {
                 "data": RankingSnapshotDetailSerializer(snapshot, context={"entries": entries}).data,
                 "last_modified": snapshot.published_at or snapshot.taken_at,
             }
-            cache.set(key, cached, settings.API_RANKINGS_CACHE_SECONDS)
+
+        current = generation()
+        if current is None:
+            cached = build()
+        else:
+            key = f"api:rankings:{current}:{name}"
+            cached = compute_once(key, build, timeout=settings.API_RANKINGS_CACHE_SECONDS)
         self.last_modified = cached["last_modified"]
         return Response(cached["data"])
 

@@ -1,0 +1,434 @@
+"""Web benchmark: gunicorn with the production settings (2 workers) on 127.0.0.1, loaded by wrk.
+
+For each endpoint: requests/s, p50 and p99 latency, and the ratio to a trivial view that
+returns a constant (/livez, the ceiling), in three modes, each URL on a freshly started server:
+- cold: the cache empty at the start (a new server; Redis keys cleared), the URL requested
+  again and again: concurrent first misses compute once, later requests hit if it is cached;
+- miss: every request misses the cache (wrk adds a unique `_miss=` query parameter, which
+  the cache key includes and the views ignore): the full cost of computing the response;
+- warm: the same URL with its response in the cache.
+Then the project page and stats endpoint on a 100-project database (miss mode), to compare.
+
+  python bench/web.py [--database sqlite|postgres] [--projects 10000 --days 365 --snapshots 400]
+                      [--duration 5] [--connections 8]
+
+SQLite data lives in var/bench/; PostgreSQL uses BENCH_DATABASE_URL, else DATABASE_URL's
+server with the database name + "_bench" (and "_bench_small"); PostgreSQL mode needs
+REDIS_URL (the cache). Built data is reused by later runs. URLs that do not exist yet are
+reported as missing. Loopback only; every wrk run is bounded by --duration.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+CEILING = "/livez"
+# cold: a fresh server and an empty cache, the URL repeated (concurrent misses compute once);
+# miss: every request misses the cache (the cost of computing); warm: the cache filled.
+MODES = ("cold", "miss", "warm")
+MISS_LUA = """
+local counter = 0
+local nonce = 0
+function init(args)
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+  nonce = math.random(1, 1000000000)
+end
+function request()
+  counter = counter + 1
+  local sep = "?"
+  if string.find(wrk.path, "?", 1, true) then sep = "&" end
+  return wrk.format(nil, wrk.path .. sep .. "_miss=" .. nonce .. "-" .. counter)
+end
+"""
+
+
+def progress(message: str) -> None:
+    print(f"[web] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Result:
+    rps: float = 0.0
+    p50: float = 0.0  # milliseconds
+    p99: float = 0.0
+    requests: int = 0
+    errors: int = 0
+    status: str = "ok"
+
+
+def ensure_wrk() -> str:
+    if not shutil.which("wrk") and os.geteuid() == 0 and shutil.which("apt-get"):
+        progress("wrk is missing: installing Debian's package")
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": False}
+        if subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], **quiet).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], **quiet)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], **quiet)
+    path = shutil.which("wrk")
+    if not path:
+        raise SystemExit("bench/web.py needs wrk, the HTTP load generator: install it with `apt-get install wrk`.")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_urls(kind: str, projects: int, small: int) -> tuple[str, str]:
+    if kind == "sqlite":
+        VAR.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{VAR / f'web-{projects}.sqlite3'}", f"sqlite:///{VAR / f'web-{small}.sqlite3'}"
+    base = os.environ.get("BENCH_DATABASE_URL")
+    if not base:
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise SystemExit("--database postgres needs BENCH_DATABASE_URL or a PostgreSQL DATABASE_URL")
+        parts = urlsplit(url)
+        base = urlunsplit(parts._replace(path=f"{parts.path}_bench"))
+    parts = urlsplit(base)
+    small_url = urlunsplit(parts._replace(path=f"{parts.path}_small"))
+    for each in (base, small_url):
+        create_postgres_database(each)
+    return base, small_url
+
+
+def create_postgres_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def server_env(database_url: str, static_root: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_STATIC_MANIFEST="true",
+        DJANGO_CONN_MAX_AGE="60",
+        DJANGO_LOG_LEVEL="WARNING",
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_LOG_LEVEL="warning",
+        # No worker recycling in the middle of a measurement.
+        GUNICORN_MAX_REQUESTS="0",
+    )
+    return env
+
+
+def build_data(url: str, env: dict, projects: int, days: int, snapshots: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_webdata.py"), "--database-url", url]
+        + ["--projects", str(projects), "--days", str(days), "--snapshots", str(snapshots)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+class Server:
+    def __init__(self, env: dict, workers: int):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        # gunicorn writes to our stderr: stdout carries the Markdown report only.
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "mltop/gunicorn.conf.py"]
+            + ["--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "mltop.wsgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=sys.stderr,
+        )
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_ready(self):
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if requests.get(self.base + CEILING, timeout=10).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start")
+            time.sleep(0.2)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output: str) -> Result:
+    def latency(pct):
+        match = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+        return float(match.group(1)) * UNITS[match.group(2)] if match else float("nan")
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return Result(
+        rps=float(rps.group(1)) if rps else 0.0,
+        p50=latency(50),
+        p99=latency(99),
+        requests=int(total.group(1)) if total else 0,
+        errors=errors,
+    )
+
+
+def load(wrk: str, url: str, *, bust: bool, duration: int, connections: int, lua: Path) -> Result:
+    command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
+    if bust:
+        command += ["-s", str(lua)]
+    out = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 30)
+    return parse_wrk(out.stdout)
+
+
+def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path, modes=MODES) -> dict:
+    """Each URL on a freshly started server with an empty cache: cold, then miss, then warm."""
+    results = {}
+    for label, path in paths.items():
+        clear_redis_cache()
+        with Server(env, workers) as server:
+            # The ceiling on this server just before this URL: the reference for its ratios, so
+            # that load from elsewhere on the machine weighs on both sides alike. It also warms
+            # the processes (imports, URLconf) after an unrecorded second of the same, not the
+            # cache: cold means an empty cache.
+            load(wrk, server.base + CEILING, bust=False, duration=1, connections=options.connections, lua=lua)
+            progress(f"ceiling before {path}")
+            results[(label, "ceiling")] = load(
+                wrk,
+                server.base + CEILING,
+                bust=False,
+                duration=options.duration,
+                connections=options.connections,
+                lua=lua,
+            )
+            # Probe with a URL of its own so that the cache stays empty for the cold run.
+            sep = "&" if "?" in path else "?"
+            status = requests.get(f"{server.base}{path}{sep}_probe=1", timeout=60).status_code
+            for mode in modes:
+                if status != 200:
+                    results[(label, mode)] = Result(status=f"missing ({status})" if status == 404 else f"HTTP {status}")
+                    continue
+                progress(f"{mode:4} {path}")
+                results[(label, mode)] = load(
+                    wrk,
+                    server.base + path,
+                    bust=mode == "miss",
+                    duration=options.duration,
+                    connections=options.connections,
+                    lua=lua,
+                )
+    clear_redis_cache()
+    return results
+
+
+def clear_redis_cache() -> None:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match="mltop:*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
+
+
+def fmt_ms(value: float) -> str:
+    return f"{value:.2f} ms" if value == value else "n/a"
+
+
+def table(results: dict, paths: dict, mode: str) -> list[str]:
+    lines = [
+        "| endpoint | req/s | p50 | p99 | ceiling req/s, p99 | req/s ÷ ceiling | p99 ÷ ceiling p99 | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, path in paths.items():
+        r = results[(label, mode)]
+        if r.status != "ok":
+            lines.append(f"| `{path}` | {r.status} | | | | | | |")
+            continue
+        ceiling = results[(label, "ceiling")]
+        ratio = r.rps / ceiling.rps if ceiling.rps else float("nan")
+        p99_ratio = r.p99 / ceiling.p99 if ceiling.p99 else float("nan")
+        reference = f"{ceiling.rps:,.0f}, {fmt_ms(ceiling.p99)}"
+        figures = f"{r.rps:,.0f} | {fmt_ms(r.p50)} | {fmt_ms(r.p99)} | {reference} | {ratio:.2f} | {p99_ratio:.1f}"
+        figures += f" | {r.errors}"
+        lines.append(f"| `{path}` | {figures} |")
+    return lines
+
+
+def targets(results: dict, paths: dict) -> list[str]:
+    lines = ["Targets (issue 7), as measured in this run:", ""]
+    for mode in ("warm", "cold"):
+        for label, path in paths.items():
+            r = results[(label, mode)]
+            ceiling = results.get((label, "ceiling"))
+            if label == "ceiling" or (mode == "warm" and label not in ("home", "api_current")):
+                continue
+            if r.status != "ok":
+                lines.append(f"- {mode} `{path}`: not measured, {r.status}")
+                continue
+            ratio = r.rps / ceiling.rps
+            if mode == "warm" and label in ("home", "api_current"):
+                verdict = "met" if ratio >= 0.8 else "missed"
+                lines.append(f"- warm `{path}`: {ratio:.2f} of the ceiling's req/s (target ≥ 0.80): {verdict}")
+            elif mode == "cold":
+                p99_ratio = r.p99 / ceiling.p99
+                verdict = "met" if ratio >= 0.25 and p99_ratio < 10 else "missed"
+                lines.append(
+                    f"- cold `{path}`: {ratio:.2f} of the ceiling's req/s (≥ 0.25), "
+                    f"p99 {p99_ratio:.1f}× the ceiling's (< 10): {verdict}"
+                )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    default_db = "postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default=default_db)
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--snapshots", type=int, default=400)
+    parser.add_argument("--small-projects", type=int, default=100)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per URL and mode")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    options = parser.parse_args()
+    if options.database == "postgres" and not os.environ.get("REDIS_URL"):
+        raise SystemExit("--database postgres runs with Redis as the cache: set REDIS_URL")
+    if options.database == "sqlite":
+        os.environ.pop("REDIS_URL", None)  # the embedded default: local-memory cache
+    wrk = ensure_wrk()
+
+    big_url, small_url = database_urls(options.database, options.projects, options.small_projects)
+    static_root = VAR / "static"
+    env = server_env(big_url, static_root)
+    progress("collectstatic")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    progress(f"data: {options.projects} projects × {options.days} days, {options.snapshots} snapshots")
+    big = build_data(big_url, env, options.projects, options.days, options.snapshots)
+    progress(f"data: {options.small_projects} projects × {options.days} days")
+    small = build_data(
+        small_url, server_env(small_url, static_root), options.small_projects, options.days, options.snapshots
+    )
+
+    def paths_for(facts):
+        return {
+            "ceiling": CEILING,
+            "home": "/",
+            "snapshot": f"/rankings/{facts['snapshot']}/",
+            "project": f"/projects/{facts['project']}/",
+            "api_current": "/api/rankings/current/",
+            "api_projects": "/api/projects/?ordering=-stars",
+            "api_stats": f"/api/projects/{facts['project']}/stats/?interval=week",
+        }
+
+    paths = paths_for(big)
+    small_paths = {k: v for k, v in paths_for(small).items() if k in ("ceiling", "project", "api_stats")}
+    with tempfile.TemporaryDirectory() as tmp:
+        lua = Path(tmp) / "miss.lua"
+        lua.write_text(MISS_LUA)
+        results = measure(env, options.workers, wrk, paths, options, lua)
+        small_env = server_env(small_url, static_root)
+        small_results = measure(small_env, options.workers, wrk, small_paths, options, lua, modes=("miss",))
+
+    title = "PostgreSQL + Redis" if options.database == "postgres" else "SQLite, local-memory cache"
+    out = [
+        f"## Web: gunicorn + wrk ({title})",
+        "",
+        f"Configuration: {options.projects:,} projects × {options.days} days of samples "
+        f"({options.projects * options.days:,} rows), {options.snapshots} published snapshots of 10; "
+        f"gunicorn {options.workers} workers (gthread, 4 threads), production settings; "
+        f"wrk 1 thread, {options.connections} connections, {options.duration} s per URL and mode, on the same 2 cores.",
+        "Ceiling: `/livez`, a view that returns a constant, measured on the same freshly started server "
+        "just before each URL (its columns); every ratio is to that measurement. "
+        "Cold: empty cache at the start, the URL repeated; miss: every request misses the cache "
+        "(unique `_miss=` parameter), the full cost of the view; warm: the response cached.",
+        "",
+        "### Cold (cache empty at the start)",
+        "",
+        *table(results, paths, "cold"),
+        "",
+        "### Miss (every request computes)",
+        "",
+        *table(results, paths, "miss"),
+        "",
+        "### Warm",
+        "",
+        *table(results, paths, "warm"),
+        "",
+        *targets(results, paths),
+        "",
+        f"### Size: {options.projects:,} vs {options.small_projects} projects (miss mode, same days of samples)",
+        "",
+        "| endpoint | p50 large | p50 small | p50 ratio | req/s large | req/s small | req/s ratio (small ÷ large) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    notes = []
+    for label in ("project", "api_stats"):
+        a, b = results[(label, "miss")], small_results[(label, "miss")]
+        if a.status != "ok" or b.status != "ok":
+            out.append(f"| `{paths[label]}` | {a.status} | {b.status} | | | | |")
+            continue
+        out.append(
+            f"| `{paths[label]}` | {fmt_ms(a.p50)} | {fmt_ms(b.p50)} | {a.p50 / b.p50:.2f} "
+            f"| {a.rps:,.0f} | {b.rps:,.0f} | {b.rps / a.rps:.2f} |"
+        )
+        verdict = "met" if a.p50 / b.p50 <= 2 else "missed"
+        notes.append(f"- `{paths[label]}` within 2× of its time on {options.small_projects} projects: {verdict}")
+    out += ["", *notes]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

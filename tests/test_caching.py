@@ -1,0 +1,254 @@
+import logging
+import socket
+import threading
+import time
+
+import pytest
+from django.core.cache import cache
+
+from mltop.caching import compute_once
+from rankings.services import snapshot_publish, snapshot_unpublish
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def raising_cache_down(settings):
+    """A Redis cache that raises on every call (Django's own backend), on a closed port."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The production cache configuration (django-redis ignoring errors) on a closed port."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "KEY_PREFIX": "mltop",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
+    }
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    settings.DJANGO_REDIS_LOGGER = "mltop.caching"
+
+
+def _main(response) -> str:
+    """The page's main content: the frame around it carries a per-request CSRF token."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+class Counter:
+    def __init__(self, value="computed", delay=0.0):
+        self.calls = 0
+        self.value = value
+        self.delay = delay
+        self._lock = threading.Lock()
+
+    def __call__(self):
+        with self._lock:
+            self.calls += 1
+        time.sleep(self.delay)
+        return self.value
+
+
+def test_concurrent_misses_compute_once():
+    compute = Counter(delay=0.2)
+    workers = 8
+    barrier = threading.Barrier(workers)
+    results = []
+
+    def read():
+        barrier.wait()
+        results.append(compute_once("test:stampede", compute, timeout=60))
+
+    threads = [threading.Thread(target=read) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert compute.calls == 1
+    assert results == ["computed"] * workers
+
+
+def test_a_hit_does_not_compute():
+    cache.set("test:hit", "stored", 60)
+    compute = Counter()
+    assert compute_once("test:hit", compute, timeout=60) == "stored"
+    assert compute.calls == 0
+
+
+def test_a_cached_none_is_a_hit():
+    compute = Counter(value=None)
+    assert compute_once("test:none", compute, timeout=60) is None
+    assert compute_once("test:none", compute, timeout=60) is None
+    assert compute.calls == 1
+
+
+def test_callers_compute_themselves_when_the_lock_holder_died(caplog):
+    cache.add("test:orphan:lock", "a worker that was killed", timeout=60)
+    compute = Counter()
+    with caplog.at_level(logging.WARNING, logger="mltop.caching"):
+        assert compute_once("test:orphan", compute, timeout=60, wait=0.1) == "computed"
+    assert compute.calls == 1
+    assert "still locked" in caplog.text
+
+
+def test_a_released_lock_without_a_value_is_taken_over():
+    cache.add("test:failed:lock", "holder", timeout=60)
+    threading.Timer(0.1, cache.delete, args=["test:failed:lock"]).start()
+    compute = Counter()
+    assert compute_once("test:failed", compute, timeout=60, wait=5) == "computed"
+    assert compute.calls == 1
+    assert cache.get("test:failed") == "computed"
+    assert cache.get("test:failed:lock") is None
+
+
+def test_uncacheable_values_are_returned_but_not_stored():
+    compute = Counter(value="error page")
+    assert compute_once("test:uncacheable", compute, timeout=60, cacheable=lambda v: False) == "error page"
+    assert compute_once("test:uncacheable", compute, timeout=60, cacheable=lambda v: False) == "error page"
+    assert compute.calls == 2
+    assert cache.get("test:uncacheable:lock") is None
+
+
+def test_compute_once_bypasses_a_cache_that_raises(raising_cache_down, caplog):
+    compute = Counter()
+    with caplog.at_level(logging.WARNING, logger="mltop.caching"):
+        assert compute_once("test:down", compute, timeout=60) == "computed"
+    assert compute.calls == 1
+    assert "cache unavailable" in caplog.text
+
+
+def test_compute_once_does_not_wait_on_a_cache_that_ignores_its_errors(redis_down, caplog):
+    compute = Counter()
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR, logger="mltop.caching"):
+        assert compute_once("test:down", compute, timeout=60, wait=30) == "computed"
+    # It computed at once instead of polling for a lock it could never see.
+    assert time.monotonic() - started < 25
+    assert compute.calls == 1
+    assert "Exception ignored" in caplog.text
+
+
+@pytest.mark.django_db
+class TestHomePageCache:
+    def test_cold_then_warm_query_counts(self, client, seeded, django_assert_num_queries):
+        with django_assert_num_queries(5):
+            cold = client.get("/")
+        with django_assert_num_queries(0):
+            warm = client.get("/")
+        assert cold.status_code == warm.status_code == 200
+        assert _main(warm) == _main(cold)
+        assert "Mybridge Top 10 · February 2018" in warm.content.decode()
+
+    def test_each_language_is_cached_apart(self, client, seeded, django_assert_num_queries):
+        english_first = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+        # The data is shared; the rendered content is kept per language.
+        with django_assert_num_queries(0):
+            chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert 'lang="zh-hans"' in chinese.content.decode()
+        assert _main(chinese) != _main(english_first)
+        with django_assert_num_queries(0):
+            english = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+        assert 'lang="en"' in english.content.decode()
+
+    def test_publish_invalidates(
+        self, client, seeded, ranking_snapshot_factory, ranking_entry_factory, django_capture_on_commit_callbacks
+    ):
+        assert "Mybridge Top 10" in client.get("/").content.decode()
+        newer = ranking_snapshot_factory(title="Top 10 of this week")
+        ranking_entry_factory(snapshot=newer, rank=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_publish(snapshot=newer)
+        assert "Top 10 of this week" in client.get("/").content.decode()
+
+    def test_unpublish_invalidates(self, client, seeded, django_capture_on_commit_callbacks):
+        assert "Mybridge Top 10" in client.get("/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_unpublish(snapshot=seeded)
+        assert "No ranking published yet" in client.get("/").content.decode()
+
+    def test_a_cache_that_is_down_is_bypassed(self, client, seeded, redis_down, caplog):
+        with caplog.at_level(logging.ERROR, logger="mltop.caching"):
+            response = client.get("/")
+        assert response.status_code == 200
+        assert "Mybridge Top 10" in response.content.decode()
+        assert "Exception ignored" in caplog.text
+
+    def test_publishing_while_the_cache_is_down_still_publishes(
+        self, seeded, ranking_snapshot_factory, ranking_entry_factory, redis_down, django_capture_on_commit_callbacks
+    ):
+        newer = ranking_snapshot_factory(title="Published during an outage")
+        ranking_entry_factory(snapshot=newer, rank=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_publish(snapshot=newer)
+        newer.refresh_from_db()
+        assert newer.is_published
+
+
+@pytest.mark.django_db
+class TestCurrentRankingApiCache:
+    def test_cold_then_warm_query_counts(self, client, seeded, django_assert_num_queries):
+        with django_assert_num_queries(4):
+            cold = client.get("/api/rankings/current/")
+        with django_assert_num_queries(0):
+            warm = client.get("/api/rankings/current/")
+        assert warm.status_code == 200
+        assert warm.json() == cold.json()
+        assert warm["Content-Type"] == "application/json"
+
+    def test_publish_and_unpublish_invalidate(
+        self, client, seeded, ranking_snapshot_factory, ranking_entry_factory, django_capture_on_commit_callbacks
+    ):
+        assert client.get("/api/rankings/current/").json()["id"] == seeded.pk
+        newer = ranking_snapshot_factory(title="Newer")
+        ranking_entry_factory(snapshot=newer, rank=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_publish(snapshot=newer)
+        assert client.get("/api/rankings/current/").json()["id"] == newer.pk
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_unpublish(snapshot=newer)
+        assert client.get("/api/rankings/current/").json()["id"] == seeded.pk
+
+    def test_a_404_is_not_cached(self, client, seeded, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_unpublish(snapshot=seeded)
+        assert client.get("/api/rankings/current/").status_code == 404
+        seeded.refresh_from_db()
+        # Published again without the service (no generation bump): a cached 404 would still show.
+        type(seeded).objects.filter(pk=seeded.pk).update(status="published")
+        assert client.get("/api/rankings/current/").status_code == 200
+
+    def test_a_cache_that_is_down_is_bypassed(self, client, seeded, redis_down):
+        response = client.get("/api/rankings/current/")
+        assert response.status_code == 200
+        assert response.json()["id"] == seeded.pk
+
+
+@pytest.mark.django_db
+class TestSnapshotPageCache:
+    def test_cold_then_warm_query_counts(self, client, seeded, django_assert_num_queries):
+        with django_assert_num_queries(5):
+            cold = client.get(f"/rankings/{seeded.pk}/")
+        with django_assert_num_queries(0):
+            warm = client.get(f"/rankings/{seeded.pk}/")
+        assert warm.status_code == 200
+        assert _main(warm) == _main(cold)
+
+    def test_unpublish_takes_the_page_down(self, client, seeded, django_capture_on_commit_callbacks):
+        assert client.get(f"/rankings/{seeded.pk}/").status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot_unpublish(snapshot=seeded)
+        assert client.get(f"/rankings/{seeded.pk}/").status_code == 404
