@@ -1,7 +1,7 @@
 """Every URL under /api/: one router for the resources, the schema, its docs, and JSON 404s."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from projects.api.views import AuthorViewSet, ProjectViewSet
@@ -16,7 +16,7 @@ router.register("authors", AuthorViewSet, basename="api-author")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     *router.urls,
     # Last: anything else under /api/ ending in a slash is a JSON 404. Paths without the slash

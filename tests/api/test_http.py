@@ -173,10 +173,15 @@ def test_docs_ui_loads_only_local_assets(api_client, db):
     html = response.content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert any("swagger-ui-bundle.js" in a for a in assets)
-    assert all(a.startswith("/static/") for a in assets), assets
+    # The page's own start-up script is served from /api/docs/?script= so that the
+    # Content-Security-Policy can forbid inline scripts; everything else is a static file.
+    static_assets = [a for a in assets if a != "/api/docs/?script="]
+    assert len(static_assets) == len(assets) - 1, assets
+    assert all(a.startswith("/static/") for a in static_assets), assets
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
     for cdn in ("unpkg.com", "jsdelivr.net", "cdnjs.cloudflare.com"):  # where Swagger UI usually comes from
         assert cdn not in html
-    for asset in assets:  # each one ships in an installed app, so collectstatic/whitenoise serve it locally
+    for asset in static_assets:  # each one ships in an installed app, so collectstatic/whitenoise serve it locally
         assert finders.find(asset.removeprefix("/static/").split("?")[0]), asset
 
 
