@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .github_urls import InvalidGitHubURL, parse_github_url
-from .models import Author, Authorship, Project, Topic
+from .models import FETCHED_FIELDS, Author, Authorship, Project, Topic
 from .selectors import project_with_repository
 
 
@@ -77,22 +77,7 @@ class ProjectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["topics"]
     inlines = [AuthorshipInline]
     actions = ["refresh_now"]
-    readonly_fields = [
-        "stars",
-        "forks",
-        "watchers",
-        "open_issues",
-        "stars_gained_30d",
-        "archived",
-        "license",
-        "language",
-        "repo_created_at",
-        "pushed_at",
-        "last_fetched_at",
-        "fetch_error",
-        "missing_since",
-        "github_id",
-    ]
+    readonly_fields = list(FETCHED_FIELDS)
     fieldsets = [
         (None, {"fields": ["name", "slug", "repo_url", "description", "topics", "paper_urls", "demo_url"]}),
         (_("Credits"), {"fields": ["authors_et_al"]}),

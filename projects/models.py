@@ -59,6 +59,25 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
+# The figures and repository facts the stats pipeline writes; editors only read them.
+FETCHED_FIELDS = (
+    "stars",
+    "forks",
+    "watchers",
+    "open_issues",
+    "stars_gained_30d",
+    "archived",
+    "license",
+    "language",
+    "repo_created_at",
+    "pushed_at",
+    "last_fetched_at",
+    "fetch_error",
+    "missing_since",
+    "github_id",
+)
+
+
 class Project(models.Model):
     """A GitHub repository (or a folder of one) that MLTop follows."""
 

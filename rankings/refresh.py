@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from projects.models import Project
+from projects.models import FETCHED_FIELDS, Project
 
 from .github import (
     GRAPHQL_BATCH_SIZE,
@@ -44,25 +44,8 @@ from .models import StatsSample
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = GRAPHQL_BATCH_SIZE
-PROJECT_FIGURE_FIELDS = [
-    "stars",
-    "forks",
-    "watchers",
-    "open_issues",
-    "stars_gained_30d",
-    "archived",
-    "license",
-    "language",
-    "repo_created_at",
-    "pushed_at",
-    "last_fetched_at",
-    "fetch_error",
-    "missing_since",
-    "etag",
-    "github_id",
-    "repo_owner",
-    "repo_name",
-]
+# Renames change the canonical owner/name; the ETag belongs to the conditional requests.
+PROJECT_FIGURE_FIELDS = [*FETCHED_FIELDS, "etag", "repo_owner", "repo_name"]
 
 
 @dataclass(frozen=True)
