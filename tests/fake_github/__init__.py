@@ -214,17 +214,28 @@ class FakeGitHub:
         with self._lock:
             self._injections += [_Injection("status", status=status, paths=paths) for _ in range(times)]
 
-    def slow_next(self, times: int = 1, *, delay: float = 1.0) -> None:
+    # ``paths`` limits an injection to requests whose path starts with one of them (one
+    # repository: ``("/repos/org/name",)``); without it, the next requests of any path take it.
+    def slow_next(self, times: int = 1, *, delay: float = 1.0, paths: tuple[str, ...] = ()) -> None:
         with self._lock:
-            self._injections += [_Injection("slow", delay=delay) for _ in range(times)]
+            self._injections += [_Injection("slow", delay=delay, paths=paths) for _ in range(times)]
 
-    def malformed_next(self, times: int = 1) -> None:
+    def malformed_next(self, times: int = 1, *, paths: tuple[str, ...] = ()) -> None:
         with self._lock:
-            self._injections += [_Injection("malformed") for _ in range(times)]
+            self._injections += [_Injection("malformed", paths=paths) for _ in range(times)]
 
-    def secondary_limit_next(self, times: int = 1, *, retry_after: int = 60, status: int = 403) -> None:
+    def secondary_limit_next(
+        self, times: int = 1, *, retry_after: int = 60, status: int = 403, paths: tuple[str, ...] = ()
+    ) -> None:
         with self._lock:
-            self._injections += [_Injection("secondary", status=status, retry_after=retry_after) for _ in range(times)]
+            self._injections += [
+                _Injection("secondary", status=status, retry_after=retry_after, paths=paths) for _ in range(times)
+            ]
+
+    def pending_injections(self) -> int:
+        """Injected failures not yet taken by a request (a slow one is taken when its request arrives)."""
+        with self._lock:
+            return len(self._injections)
 
     def outage(self, *, status: int = 503) -> None:
         """Every request fails with ``status`` until ``restore()``."""
