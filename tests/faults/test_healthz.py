@@ -9,13 +9,15 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
 
 @pytest.fixture
-def filesystem_broker(tmp_path, monkeypatch):
+def filesystem_broker(tmp_path, settings):
     folders = {}
     for key, name in [("data_folder_in", "queue"), ("data_folder_out", "queue"), ("processed_folder", "processed")]:
         folders[key] = str(tmp_path / name)
         (tmp_path / name).mkdir(exist_ok=True)
-    monkeypatch.setattr(celery_app.conf, "broker_url", "filesystem://")
-    monkeypatch.setattr(celery_app.conf, "broker_transport_options", folders)
+    # Celery reads its CELERY_ settings from Django's on each access.
+    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = folders
+    assert celery_app.conf.broker_transport_options == folders
     return tmp_path
 
 
