@@ -130,6 +130,7 @@ class _Injection:
     delay: float = 0.0
     retry_after: int = 60
     paths: tuple[str, ...] = ()
+    release: threading.Event | None = None  # "slow": answer once this is set (or after ``delay``)
 
 
 @dataclass
@@ -231,6 +232,13 @@ class FakeGitHub:
             self._injections += [
                 _Injection("secondary", status=status, retry_after=retry_after, paths=paths) for _ in range(times)
             ]
+
+    def hold_next(self, *, paths: tuple[str, ...] = (), timeout: float = 60.0) -> threading.Event:
+        """Hold the next matching request until the returned event is set (at most ``timeout`` s)."""
+        release = threading.Event()
+        with self._lock:
+            self._injections.append(_Injection("slow", delay=timeout, paths=paths, release=release))
+        return release
 
     def pending_injections(self) -> int:
         """Injected failures not yet taken by a request (a slow one is taken when its request arrives)."""
@@ -378,7 +386,10 @@ class _Handler(BaseHTTPRequestHandler):
         if injection is None:
             return False
         if injection.kind == "slow":
-            time.sleep(injection.delay)
+            if injection.release is not None:
+                injection.release.wait(timeout=injection.delay)
+            else:
+                time.sleep(injection.delay)
             return False  # then answer normally (the client may have given up by now)
         if injection.kind == "malformed":
             self._record(200)

@@ -155,7 +155,8 @@ class PostgresCluster:
 
     def restart(self) -> None:
         """A fast restart: every connection is cut, as when the server is restarted in production."""
-        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "restart")
+        # The same options as start (pg_ctl keeps them); a log file, so the server holds no pipe of ours.
+        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-m", "fast", "-w", "restart")
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError):
