@@ -288,9 +288,8 @@ def _answers(url: str) -> bool:
     import requests
 
     try:
-        requests.get(f"{url}/livez", timeout=2)
-        return True
-    except requests.ConnectionError:
+        return requests.get(f"{url}/livez", timeout=10).status_code == 200
+    except requests.RequestException:  # not listening yet, or still loading the app
         return False
 
 
