@@ -57,8 +57,13 @@ def compute_once(
             if cache.add(lock_key, token, timeout=lock_timeout):
                 break
             if cache.get(lock_key) is None:
-                # Neither value nor lock is readable: a cache that ignores its errors is down
-                # (or the holder just finished); waiting would only delay the reader.
+                # The holder may have just stored the value and released the lock between our
+                # two reads: look once more before computing.
+                value = cache.get(key, _MISSING)
+                if value is not _MISSING:
+                    return value
+                # Neither value nor lock is readable: a cache that ignores its errors is down;
+                # waiting would only delay the reader.
                 return compute()
             if time.monotonic() >= deadline:
                 logger.warning("cache key %s still locked after %.1fs; computing without it", key, wait)

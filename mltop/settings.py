@@ -368,3 +368,28 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 # Container health checks speak plain HTTP from inside; everything else is redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+# --- Service faults: Redis, PostgreSQL or a worker going away (issue 8) ---
+# Django checks a kept database connection before reusing it, so a PostgreSQL restart costs a
+# reconnect, not a failed request or task (only matters when DJANGO_CONN_MAX_AGE > 0).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A refresh batch that fails on a lost database connection (OperationalError/InterfaceError) is
+# retried after this many seconds, doubling each time (rankings/tasks.py); the samples are
+# upserted per project and day, so a retried batch never duplicates one.
+REFRESH_DB_RETRY_SECONDS = env.float("REFRESH_DB_RETRY_SECONDS", default=10.0)
+# Late acknowledgement (refresh_batch) keeps a batch whose worker dies: a pool process killed
+# mid-task makes the parent put the message back at once, instead of acknowledging it as failed.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# On Redis, a message delivered to a worker that then died (SIGKILL, lost machine) is handed
+# to another worker after this many seconds unacknowledged. It must exceed the longest a
+# message stays unacknowledged on purpose: a task's 11-minute time limit, and the ETA of a
+# batch deferred until GitHub's rate limit resets (up to the hour-long window). Two hours;
+# tests shorten it.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Beat records each run (django-celery-beat's last_run_at) right after sending it, not every
+# three minutes: a beat killed and restarted cannot send the same run again.
+CELERY_BEAT_SYNC_EVERY = 1
+# /healthz gives up on the broker after this many seconds and reports it down.
+HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=1.0)

@@ -7,9 +7,12 @@ project ends with fresh figures or with its old figures plus a recorded reason:
 - fetched: figures, facts and canonical owner/name updated, today's sample written;
 - 304 not modified: figures kept, counted as a successful fetch, today's sample written;
 - not found: ``missing_since`` and the reason recorded, nothing deleted;
-- other per-repository errors, or GitHub unavailable: the reason recorded, figures kept;
-- rate limited: what was fetched is saved; the rest is returned as ``deferred`` with the
-  time GitHub resets, for the caller to schedule.
+- other per-repository errors (a timeout, 5xx or malformed reply for that repository
+  alone): the reason recorded, figures kept, the rest of the batch still fetched;
+- GitHub unavailable (every repository so far, or several in a row): the reason recorded,
+  figures kept, ``outage`` set for the caller to retry the batch;
+- rate limited: what was fetched is saved; the rest keep their figures with the reason
+  recorded and are returned as ``deferred`` with the time GitHub resets, for the caller to schedule.
 
 Samples are upserted on (project, UTC day), so re-running a batch, or two runs racing,
 updates that day's row and never duplicates it.
@@ -44,6 +47,9 @@ from .models import StatsSample
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = GRAPHQL_BATCH_SIZE
+# This many repositories in a row unavailable (after the client's own retries) is an outage of
+# GitHub, not a fault of those repositories: the batch stops and is retried as a whole later.
+OUTAGE_STREAK = 3
 # Renames change the canonical owner/name; the ETag belongs to the conditional requests.
 PROJECT_FIGURE_FIELDS = [*FETCHED_FIELDS, "etag", "repo_owner", "repo_name"]
 
@@ -229,13 +235,25 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
         if client.uses_graphql:
             results = _fetch_graphql(client, projects)
         else:
+            streak = 0  # repositories in a row that GitHub failed to serve
             for project in projects:
                 try:
                     results[project.pk] = client.repo_get(project.repo_owner, project.repo_name, etag=project.etag)
-                except (RateLimited, GitHubUnavailable):
+                except RateLimited:
                     raise
+                except GitHubUnavailable as exc:
+                    # One repository timing out, answering 5xx or sending broken JSON fails alone;
+                    # several in a row mean GitHub itself is down, so stop asking (outage below).
+                    results[project.pk] = exc
+                    streak += 1
+                    if streak >= OUTAGE_STREAK:
+                        raise
+                    continue
                 except GitHubError as exc:  # this repository only: not found, moved too often, refused
                     results[project.pk] = exc
+                streak = 0
+            if projects and all(isinstance(r, GitHubUnavailable) for r in results.values()):
+                raise next(iter(results.values()))
     except RateLimited as exc:
         # Keep what was fetched; the rest waits for the reset rather than hammering GitHub.
         deferred = [p.pk for p in projects if p.pk not in results]
@@ -258,6 +276,10 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
     claimed = _claims(projects, results)
     for project in projects:
         if project.pk not in results:
+            if retry_at is not None:
+                # Deferred: the figures stay, and editors see why they are not fresh yet.
+                project.fetch_error = f"Rate limited by GitHub; fetched again after {retry_at:%Y-%m-%d %H:%M} UTC"
+                changed.append((project, ["fetch_error"]))
             continue
         result = results[project.pk]
         if isinstance(result, RepoStats):

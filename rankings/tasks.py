@@ -6,12 +6,17 @@ import logging
 import uuid
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 
 from . import refresh, services
 from .github import GitHubUnavailable
 
 logger = logging.getLogger(__name__)
+
+# What Django raises when the database goes away under a task: transient, worth a retry.
+DATABASE_LOST = (OperationalError, InterfaceError)
 
 
 # Time limits: a batch is one GraphQL request, or at most 100 REST requests of a few hundred
@@ -31,7 +36,15 @@ logger = logging.getLogger(__name__)
 )
 def refresh_batch(self, project_ids: list[int], run_id: str = "") -> dict:
     """Refresh up to 100 projects; rate-limited ones are re-queued for after the reset."""
-    result = refresh.project_refresh_batch(project_ids=project_ids)
+    try:
+        result = refresh.project_refresh_batch(project_ids=project_ids)
+    except DATABASE_LOST as exc:
+        # PostgreSQL restarted or the connection dropped: nothing of the batch was written (one
+        # transaction), and Celery's Django fixup closes the broken connection after this try,
+        # so the retry reconnects. Upserted samples make the retry safe.
+        logger.warning("Refresh batch lost its database connection (%s); retrying", exc)
+        countdown = settings.REFRESH_DB_RETRY_SECONDS * 2**self.request.retries
+        raise self.retry(exc=exc, countdown=countdown) from exc
     if result.deferred_ids:
         # The rest of the batch waits for GitHub's reset; the run stays open until it is done.
         refresh_batch.apply_async(args=[result.deferred_ids, run_id], eta=result.retry_at)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from projects.models import Project
 
-from . import charts, scoring, selectors
+from . import charts, health, scoring, selectors
 from .models import RankingSnapshot
 from .pagecache import LIVE_TIMEOUT, cached_by_generation, fragment
 
@@ -160,6 +160,7 @@ def methodology(request):
 @never_cache
 @require_GET
 def healthz(request):
+    """Readiness: the database and the Celery broker, each reported; 503 when either is down."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -167,7 +168,6 @@ def healthz(request):
         database = {"status": "ok", "vendor": connection.vendor}
     except Exception as exc:  # any driver error means the database is down for us
         database = {"status": "down", "vendor": connection.vendor, "error": exc.__class__.__name__}
-    healthy = database["status"] == "ok"
-    return JsonResponse(
-        {"status": "ok" if healthy else "down", "checks": {"database": database}}, status=200 if healthy else 503
-    )
+    checks = {"database": database, "broker": health.broker_status(timeout=settings.HEALTHZ_BROKER_TIMEOUT)}
+    healthy = all(check["status"] == "ok" for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)

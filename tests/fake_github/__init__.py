@@ -130,6 +130,7 @@ class _Injection:
     delay: float = 0.0
     retry_after: int = 60
     paths: tuple[str, ...] = ()
+    release: threading.Event | None = None  # "slow": answer once this is set (or after ``delay``)
 
 
 @dataclass
@@ -214,17 +215,35 @@ class FakeGitHub:
         with self._lock:
             self._injections += [_Injection("status", status=status, paths=paths) for _ in range(times)]
 
-    def slow_next(self, times: int = 1, *, delay: float = 1.0) -> None:
+    # ``paths`` limits an injection to requests whose path starts with one of them (one
+    # repository: ``("/repos/org/name",)``); without it, the next requests of any path take it.
+    def slow_next(self, times: int = 1, *, delay: float = 1.0, paths: tuple[str, ...] = ()) -> None:
         with self._lock:
-            self._injections += [_Injection("slow", delay=delay) for _ in range(times)]
+            self._injections += [_Injection("slow", delay=delay, paths=paths) for _ in range(times)]
 
-    def malformed_next(self, times: int = 1) -> None:
+    def malformed_next(self, times: int = 1, *, paths: tuple[str, ...] = ()) -> None:
         with self._lock:
-            self._injections += [_Injection("malformed") for _ in range(times)]
+            self._injections += [_Injection("malformed", paths=paths) for _ in range(times)]
 
-    def secondary_limit_next(self, times: int = 1, *, retry_after: int = 60, status: int = 403) -> None:
+    def secondary_limit_next(
+        self, times: int = 1, *, retry_after: int = 60, status: int = 403, paths: tuple[str, ...] = ()
+    ) -> None:
         with self._lock:
-            self._injections += [_Injection("secondary", status=status, retry_after=retry_after) for _ in range(times)]
+            self._injections += [
+                _Injection("secondary", status=status, retry_after=retry_after, paths=paths) for _ in range(times)
+            ]
+
+    def hold_next(self, *, paths: tuple[str, ...] = (), timeout: float = 60.0) -> threading.Event:
+        """Hold the next matching request until the returned event is set (at most ``timeout`` s)."""
+        release = threading.Event()
+        with self._lock:
+            self._injections.append(_Injection("slow", delay=timeout, paths=paths, release=release))
+        return release
+
+    def pending_injections(self) -> int:
+        """Injected failures not yet taken by a request (a slow one is taken when its request arrives)."""
+        with self._lock:
+            return len(self._injections)
 
     def outage(self, *, status: int = 503) -> None:
         """Every request fails with ``status`` until ``restore()``."""
@@ -367,7 +386,10 @@ class _Handler(BaseHTTPRequestHandler):
         if injection is None:
             return False
         if injection.kind == "slow":
-            time.sleep(injection.delay)
+            if injection.release is not None:
+                injection.release.wait(timeout=injection.delay)
+            else:
+                time.sleep(injection.delay)
             return False  # then answer normally (the client may have given up by now)
         if injection.kind == "malformed":
             self._record(200)

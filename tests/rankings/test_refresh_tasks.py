@@ -91,3 +91,25 @@ def test_refresh_enqueue_waits_for_the_commit(project_factory, queued, django_ca
     for callback in callbacks:
         callback()
     assert [len(args[0]) for args, _ in queued] == [100, 50]
+
+
+def test_a_batch_that_lost_its_database_connection_is_retried(project_factory, fake_github, settings, monkeypatch):
+    # The real fault (PostgreSQL restarted under a worker) is in tests/faults/test_postgres_restarts.py.
+    from django.db import InterfaceError, OperationalError
+
+    settings.REFRESH_DB_RETRY_SECONDS = 0
+    fake_github.add_repo("a/b", stars=7)
+    project = project_factory(repo_owner="a", repo_name="b")
+    real = refresh.project_refresh_batch
+    failures = [OperationalError("terminating connection due to administrator command"), InterfaceError("closed")]
+
+    def flaky(**kwargs):
+        if failures:
+            raise failures.pop(0)
+        return real(**kwargs)
+
+    monkeypatch.setattr(refresh, "project_refresh_batch", flaky)
+    summary = tasks.refresh_batch.apply(args=[[project.pk]]).get()
+    assert summary["refreshed"] == 1 and not failures
+    project.refresh_from_db()
+    assert project.stars == 7
