@@ -368,3 +368,5 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 # Container health checks speak plain HTTP from inside; everything else is redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+# --- Hostile input (issue 8): the API's JSON bodies obey DATA_UPLOAD_MAX_MEMORY_SIZE too ---
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["mltop.api.parsers.SizeLimitedJSONParser"]
