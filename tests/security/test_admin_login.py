@@ -95,3 +95,21 @@ def test_the_login_form_refuses_a_post_without_a_csrf_token(db):
     response = strict.post("/admin/login/?next=/admin/", {"username": editor.username, "password": PASSWORD})
     assert response.status_code == 403
     assert not strict.get("/admin/").wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize("url", ["/api/token/", "/api/auth/token/", "/api-token-auth/", "/api/login/"])
+def test_no_endpoint_hands_out_api_tokens(client, url):
+    # Tokens are created by an administrator in admin, for editors; nobody can obtain one by password.
+    editor = StaffUserFactory()
+    response = client.post(url, {"username": editor.username, "password": PASSWORD})
+    assert response.status_code == 404
+
+
+def test_only_administrators_may_manage_tokens(client, db):
+    from django.contrib.auth.models import Permission
+
+    editor = StaffUserFactory(is_superuser=False)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["add_project", "change_project"]))
+    client.force_login(editor)
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 403
+    assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 403
