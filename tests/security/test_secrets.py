@@ -191,8 +191,9 @@ def test_the_repository_holds_no_token_or_secret_key():
     ("text", "found"),
     [
         ("GITHUB_TOKEN=ghp_" + "a1B2" * 9, True),
-        ("token: github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", True),
-        ('DJANGO_SECRET_KEY = "k8#2@9!m_q$w7^e&r*t(y)u+i-o=p[a]s{d}f|g;h:j<k>l?z"', True),
+        # Built from pieces, so that this file itself passes the scan above.
+        ("token: github_pat_" + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", True),
+        ('DJANGO_SECRET_KEY = "' + 'k8#2@9!m_q$w7^e&r*t(y)u+i-o=p[a]s{d}f|g;h:j<k>l?z"', True),
         ('TOKEN = "ghp_testtoken0123456789abcdefghijklmnopqrstu"', False),
         ("DJANGO_SECRET_KEY=change-me-to-a-long-random-string", False),
         ('SECRET = "production-test-secret-5f1c0e8a9b2d4c7e6a3f1b0d9c8e7a6b5c4d3e2f1a0b"', False),
