@@ -154,7 +154,7 @@ FORMS = [
 
 
 @pytest.mark.parametrize("url", FORMS)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_hostile_post_gives_form_errors_or_a_valid_save(staff_client, catalogue, url, data):
     # Each example starts from the same catalogue: what one saved is rolled back before the next.
