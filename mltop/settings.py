@@ -393,3 +393,5 @@ if REDIS_URL:
 CELERY_BEAT_SYNC_EVERY = 1
 # /healthz gives up on the broker after this many seconds and reports it down.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=1.0)
+# --- Hostile input (issue 8): the API's JSON bodies obey DATA_UPLOAD_MAX_MEMORY_SIZE too ---
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["mltop.api.parsers.SizeLimitedJSONParser"]

@@ -24,3 +24,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A request refused for its size gets a page (or, under /api/, JSON) that says so.
+handler400 = "mltop.views.bad_request"

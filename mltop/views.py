@@ -1,4 +1,8 @@
-from django.http import HttpResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -11,3 +15,27 @@ def livez(request):
     It touches nothing, so the benchmark also uses it as the ceiling of a request's cost.
     """
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    """The 400 page (handler400), saying plainly when the request was refused for its size.
+
+    Django raises RequestDataTooBig or TooManyFieldsSent when a form post is over
+    DATA_UPLOAD_MAX_MEMORY_SIZE / DATA_UPLOAD_MAX_NUMBER_FIELDS; under /api/ the answer is JSON.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        status = 413
+        message = _("The request is too large: this site accepts at most %(size)s KB.") % {
+            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        }
+    elif isinstance(exception, TooManyFieldsSent):
+        status = 400
+        message = _("The form has too many fields: this site accepts at most %(count)s.") % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        }
+    else:
+        status, message = 400, None
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or _("Bad request.")}, status=status)
+    # A page: 400 even for a body too large, so browsers show our page with its message.
+    return render(request, "400.html", {"message": message}, status=400)

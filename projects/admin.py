@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from mltop.adminwidgets import SafeAutocompleteMixin
 
 from .github_urls import InvalidGitHubURL, parse_github_url
 from .models import FETCHED_FIELDS, Author, Authorship, Project, Topic
@@ -38,6 +41,26 @@ class ProjectAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["repo_url"].initial = self.instance.html_url
 
+    def clean_paper_urls(self):
+        # Shown as links on the project page: only a list of web addresses, so no javascript:
+        # link and nothing PostgreSQL's jsonb refuses (a NUL) gets past the form.
+        urls = self.cleaned_data["paper_urls"]
+        if urls in (None, ""):
+            return []
+        if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
+            raise forms.ValidationError(
+                _('Give a list of links, such as ["https://arxiv.org/abs/1703.06870"].'), code="invalid"
+            )
+        validate = URLValidator(schemes=["http", "https"])
+        for url in urls:
+            try:
+                validate(url)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(url)s” is not a web address (https://…)."), code="invalid", params={"url": url[:80]}
+                ) from None
+        return urls
+
     def clean_repo_url(self):
         try:
             ref = parse_github_url(self.cleaned_data["repo_url"])
@@ -60,7 +83,7 @@ class ProjectAdminForm(forms.ModelForm):
         return cleaned
 
 
-class AuthorshipInline(admin.TabularInline):
+class AuthorshipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Authorship
     autocomplete_fields = ["author"]
     ordering = ["position", "id"]
@@ -68,7 +91,7 @@ class AuthorshipInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ProjectAdminForm
     list_display = ["name", "full_name", "status", "stars", "archived", "last_fetched_at", "fetch_error_short"]
     list_filter = ["status", "archived", "topics"]

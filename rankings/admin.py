@@ -8,6 +8,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mltop.adminwidgets import SafeAutocompleteMixin
+
 from . import services
 from .models import RankingEntry, RankingSnapshot, StatsSample
 
@@ -42,7 +44,7 @@ class RankingEntryFormSet(BaseInlineFormSet):
             )
 
 
-class RankingEntryInline(admin.TabularInline):
+class RankingEntryInline(SafeAutocompleteMixin, admin.TabularInline):
     model = RankingEntry
     form = RankingEntryForm
     formset = RankingEntryFormSet

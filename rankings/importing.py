@@ -8,6 +8,7 @@ the same file again changes nothing.
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,9 @@ from .models import StatsSample
 REQUIRED = ("repo", "date", "stars")
 OPTIONAL = ("forks", "watchers", "open_issues")
 BATCH_SIZE = 1000
+# import_stats reads the whole file before writing anything, so it refuses files above this.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+ISO_DAY_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class BadFile(ValueError):
@@ -35,6 +39,31 @@ class ImportReport:
     unchanged: int = 0
     kept: int = 0  # the day was already recorded with other figures: ours are kept
     errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A value quoted in a report, cut short so one huge field cannot flood the output."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def _day(raw: str) -> dt.date:
+    # fromisoformat alone also takes 20240101 and 2024-W01-1; the file format says YYYY-MM-DD.
+    if not ISO_DAY_RE.match(raw):
+        raise ValueError
+    return dt.date.fromisoformat(raw)
+
+
+def _rows(reader: csv.DictReader, report: "ImportReport"):
+    """The reader's rows; a line the csv module cannot read is reported and skipped."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            report.read += 1
+            # DictReader updates its own line_num only after a row is read: ask the csv reader.
+            report.errors.append((reader.reader.line_num, f"not readable as CSV ({exc})"))
 
 
 def _repo_key(text: str) -> tuple[str, str, str]:
@@ -54,7 +83,7 @@ def _count(row: dict, column: str, *, required: bool) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"{column} “{raw}” is not a whole number") from None
+        raise ValueError(f"{column} “{_shown(raw)}” is not a whole number") from None
     if value < 0:
         raise ValueError(f"{column} cannot be negative")
     if value > 2_147_483_647:
@@ -75,20 +104,23 @@ def stats_import(
     """Import samples from CSV text lines; returns what happened to every row."""
     today = today or timezone.now().date()
     reader = csv.DictReader(lines)
-    columns = [c.strip() for c in (reader.fieldnames or [])]
+    try:
+        columns = [c.strip() for c in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise BadFile(f"The header is not readable as CSV ({exc}).") from None
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise BadFile(f"The header must have the columns {', '.join(REQUIRED)}; missing: {', '.join(missing)}.")
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
     if unknown:
-        raise BadFile(f"Unknown columns: {', '.join(unknown)}. Allowed: {', '.join(REQUIRED + OPTIONAL)}.")
+        raise BadFile(f"Unknown columns: {_shown(', '.join(unknown))}. Allowed: {', '.join(REQUIRED + OPTIONAL)}.")
     reader.fieldnames = columns
 
     report = ImportReport()
     projects = _projects_by_repo()
     seen: dict[tuple[int, dt.date], int] = {}
     batch: list[tuple[int, StatsSample]] = []
-    for row in reader:
+    for row in _rows(reader, report):
         line = reader.line_num
         report.read += 1
         if None in row:
@@ -98,14 +130,14 @@ def stats_import(
             try:
                 key = _repo_key(row.get("repo") or "")
             except InvalidGitHubURL as exc:
-                raise ValueError(f"repo: {exc}") from None
+                raise ValueError(f"repo: {_shown(str(exc), 200)}") from None
             project_id = projects.get(key)
             if project_id is None:
-                raise ValueError(f"repository {row['repo'].strip()} is not in the catalogue")
+                raise ValueError(f"repository {_shown(row['repo'].strip())} is not in the catalogue")
             try:
-                day = dt.date.fromisoformat((row.get("date") or "").strip())
+                day = _day((row.get("date") or "").strip())
             except ValueError:
-                raise ValueError(f"date “{(row.get('date') or '').strip()}” is not YYYY-MM-DD") from None
+                raise ValueError(f"date “{_shown((row.get('date') or '').strip())}” is not YYYY-MM-DD") from None
             if day > today:
                 raise ValueError(f"date {day.isoformat()} is in the future")
             figures = {"stars": _count(row, "stars", required=True)}

@@ -28,9 +28,15 @@ def _id_param(request, name: str, *, required: bool = True) -> int | None:
         if required:
             raise BadParameter(_("The “%(name)s” parameter is missing.") % {"name": name})
         return None
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+    if not raw.isascii() or not raw.isdigit() or _bounded(raw) < 1:
         raise BadParameter(_("The “%(name)s” parameter must be a positive whole number.") % {"name": name})
-    return int(raw)
+    # Past any id, whatever its length (int() refuses more than 4,300 digits): not found, as any other.
+    return _bounded(raw)
+
+
+def _bounded(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else MAX_ID + 1
 
 
 def bad_request(request, message: str):
@@ -69,13 +75,13 @@ def snapshot_archive(request):
     try:
         jump = _id_param(request, "id", required=False)
         raw_page = request.GET.get("page", "1")
-        if not raw_page.isascii() or not raw_page.isdigit() or int(raw_page) < 1:
+        if not raw_page.isascii() or not raw_page.isdigit() or _bounded(raw_page) < 1:
             raise BadParameter(_("The “page” parameter must be a positive whole number."))
     except BadParameter as exc:
         return bad_request(request, str(exc))
     if jump is not None:
         return redirect("snapshot-detail", pk=jump)
-    number = int(raw_page)
+    number = _bounded(raw_page)
     try:
         archive = cached_by_generation(f"archive:{number}", lambda: selectors.snapshot_archive_page(page=number))
     except EmptyPage:

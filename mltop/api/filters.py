@@ -31,7 +31,11 @@ class StrictBooleanField(_RejectEmpty, forms.NullBooleanField):
 
     def to_python(self, value):
         if value is not None and str(value) not in self.ACCEPTED:
-            raise forms.ValidationError(f"Use true or false, not {value!r}.", code="invalid")
+            # The value goes in params: django-filter %-formats the message, so a '%' sent by
+            # the client inside the message itself would be a 500.
+            raise forms.ValidationError(
+                "Use true or false, not %(value)s.", code="invalid", params={"value": repr(str(value)[:40])}
+            )
         return super().to_python(value)
 
 

@@ -102,3 +102,27 @@ def test_arbitrary_text_is_parsed_or_refused_with_a_message(text):
         assert str(exc)
     else:
         assert ref.owner and ref.name
+
+
+# Hostile tails on a real GitHub prefix: percent-escapes, dots, markup, NUL, Unicode lookalikes.
+hostile_tails = st.lists(
+    st.sampled_from(list("abAB09-_./%?#@:~ \t\x00<>\"'\\") + ["%2e", "%2F", "%00", "ｇ", "\u202e", "..", "tree/"]),
+    max_size=30,
+).map("".join)
+
+
+@given(
+    prefix=st.sampled_from(["https://github.com/", "http://www.github.com/", "https://GitHub.com/"]), tail=hostile_tails
+)
+def test_whatever_is_accepted_obeys_githubs_rules_and_round_trips(prefix, tail):
+    try:
+        ref = parse_github_url(prefix + tail)
+    except InvalidGitHubURL as exc:
+        assert str(exc)
+        return
+    from projects.github_urls import NAME_RE, OWNER_RE
+
+    assert OWNER_RE.match(ref.owner) and NAME_RE.match(ref.name) and ref.name not in (".", "..")
+    assert not any(part in ("", ".", "..") for part in ref.sub_path.split("/")) or not ref.sub_path
+    assert "\x00" not in ref.sub_path and len(ref.sub_path) <= 255
+    assert parse_github_url(ref.html_url) == ref  # the canonical URL we store reads back as the same repository

@@ -69,6 +69,7 @@ def celery_worker(*, api_url: str, token: str, queue: str):
 
     reader = threading.Thread(target=read_output, daemon=True)
     reader.start()
+    proc.output_lines = lines  # what the worker printed so far, for tests that wait on it
     try:
         assert ready.wait(timeout=60), "the worker did not start"
         yield proc
@@ -114,8 +115,19 @@ def test_a_worker_refreshes_the_seed_projects_once_even_when_two_runs_overlap(fa
     tracked = serve_seed_projects(fake_github)
     queue = f"mltop-test-{uuid.uuid4().hex[:10]}"
     with celery_worker(api_url=fake_github.url, token=TOKEN, queue=queue) as worker:
-        celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
-        celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
+        if settings.REDIS_URL:
+            # Two pool processes: hold the first run's GraphQL answer, so that the second run
+            # surely starts while the first one is still fetching (and holds the run lock).
+            release = fake_github.hold_next(paths=("/graphql",))
+            celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
+            assert wait_for(lambda: fake_github.pending_injections() == 0), "the first run did not fetch"
+            celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
+            assert wait_for(lambda: "'skipped': True" in "".join(worker.output_lines)), "the second run was not skipped"
+            release.set()
+        else:
+            # One solo process: the second run is taken before the first run's batch, under its lock.
+            celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
+            celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
         assert wait_for(lambda: github_samples().count() == tracked), "worker did not refresh the projects"
         time.sleep(1)  # let a second run, had the lock failed, show itself
         assert worker.poll() is None

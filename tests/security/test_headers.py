@@ -1,8 +1,33 @@
 import pytest
+from django.urls import include, path
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC_URLS = ["/", "/rankings/", "/feed/", "/api/rankings/current/", "/api/docs/", "/healthz", "/admin/login/"]
+# Every other kind of response: badge, JSON errors of the API, admin pages, error pages, static files.
+MORE_URLS = [
+    "/badge/detectron.svg",
+    "/projects/detectron/",
+    "/methodology/",
+    "/rankings/compare/",
+    "/api/",
+    "/api/projects/",
+    "/api/schema/",
+    "/api/projects/?status=nonsense",  # 400
+    "/api/projects/no-such-project/",  # 404
+    "/api/nothing-here/",  # the API's own 404
+    "/rankings/?page=x",  # the 400 page
+    "/admin/",  # redirect to the login page
+    "/admin/login/?next=/admin/",
+    "/livez",
+]
+
+
+def _boom(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", _boom), path("", include("mltop.urls"))]
 
 
 def _csp(response) -> dict[str, list[str]]:
@@ -11,9 +36,46 @@ def _csp(response) -> dict[str, list[str]]:
     return {d[0]: d[1:] for d in directives}
 
 
-@pytest.mark.parametrize("url", PUBLIC_URLS)
+@pytest.mark.parametrize("url", PUBLIC_URLS + MORE_URLS)
 def test_every_response_carries_the_security_headers(client, seeded, url):
     response = client.get(url)
+    _assert_security_headers(response)
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/projects/project/", "/admin/projects/project/add/", "/admin/rankings/rankingsnapshot/"]
+)
+def test_admin_pages_carry_them(staff_client, seeded, url):
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    _assert_security_headers(response)
+
+
+def test_an_api_post_refused_carries_them(client, seeded):
+    response = client.post("/api/projects/", {}, content_type="application/json")
+    assert response.status_code == 401
+    _assert_security_headers(response)
+
+
+def test_static_files_are_never_sniffed(client):
+    # WhiteNoise answers before the framing and CSP middleware: neither applies to a stylesheet,
+    # but the type must not be sniffed (a file served as CSS is never run as a script).
+    response = client.get("/static/css/mltop.css")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.urls("tests.security.test_headers")
+def test_the_500_page_carries_them(client, seeded):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "a bug" not in response.content.decode()  # no traceback, no detail
+    _assert_security_headers(response)
+
+
+def _assert_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"

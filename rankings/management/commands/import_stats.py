@@ -1,15 +1,18 @@
+import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rankings.importing import BadFile, ImportReport, stats_import
+from rankings.importing import MAX_FILE_BYTES, BadFile, ImportReport, stats_import
 
 
 class Command(BaseCommand):
     help = (
         "Import daily figures kept elsewhere from a CSV with the columns repo,date,stars "
         "and optionally forks,watchers,open_issues. Bad rows are reported by line; good rows land; "
-        "days already recorded are never overwritten, so importing a file twice changes nothing."
+        "days already recorded are never overwritten, so importing a file twice changes nothing. "
+        f"The whole file is read and checked as UTF-8 before anything is written, so files above "
+        f"{MAX_FILE_BYTES // (1024 * 1024)} MB are refused."
     )
 
     def add_arguments(self, parser):
@@ -22,13 +25,24 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CommandError(
+                f"{file} is {size / (1024 * 1024):.1f} MB; import_stats takes files up to "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB. Split it into smaller files (each keeps the header row)."
+            )
+        # Decoded whole before the first row is written: a bad byte late in the file must not
+        # leave the rows before it imported and the rest not.
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                report = stats_import(handle, progress=self._progress)
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{file} is not UTF-8 text (byte {exc.start}: {exc.reason}); nothing was imported."
+            ) from None
+        try:
+            report = stats_import(io.StringIO(text, newline=""), progress=self._progress)
         except BadFile as exc:
             raise CommandError(f"{file}: {exc}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{file} is not UTF-8 text.") from None
         for line, reason in report.errors:
             self.stderr.write(f"{file}:{line}: {reason}")
         summary = (
