@@ -1,13 +1,18 @@
 """Web benchmark: gunicorn with the production settings (2 workers) on 127.0.0.1, loaded by wrk.
 
 For each endpoint: requests/s, p50 and p99 latency, and the ratio to a trivial view that
-returns a constant (/livez, the ceiling), in three modes, each URL on a freshly started server:
-- cold: the cache empty at the start (a new server; Redis keys cleared), the URL requested
+returns a constant (/livez, the ceiling), in three modes:
+- cold: a freshly started server with an empty cache (Redis keys cleared), the URL requested
   again and again: concurrent first misses compute once, later requests hit if it is cached;
-- miss: every request misses the cache (wrk adds a unique `_miss=` query parameter, which
-  the cache key includes and the views ignore): the full cost of computing the response;
-- warm: the same URL with its response in the cache.
+- warm: then the same URL on the same server, its response in the cache;
+- miss: a second server whose cache keeps nothing (bench/_nocache_settings.py: the production
+  settings with Django's DummyCache), so every request computes its response in full.
 Then the project page and stats endpoint on a 100-project database (miss mode), to compare.
+
+The load is many readers behind one reverse proxy, as in production (.env.example sets
+API_NUM_PROXIES=1): every request carries an X-Forwarded-For address, one of CLIENTS in
+turn, so the API's anonymous throttling (at its default rate) runs on every API request
+and no simulated client reaches its limit.
 
   python bench/web.py [--database sqlite|postgres] [--projects 10000 --days 365 --snapshots 400]
                       [--duration 5] [--connections 8]
@@ -39,20 +44,17 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 CEILING = "/livez"
 # cold: a fresh server and an empty cache, the URL repeated (concurrent misses compute once);
-# miss: every request misses the cache (the cost of computing); warm: the cache filled.
-MODES = ("cold", "miss", "warm")
-MISS_LUA = """
+# warm: the cache filled; miss: a server whose cache keeps nothing (the cost of computing).
+MODES = ("cold", "warm", "miss")
+NOCACHE_SETTINGS = "bench._nocache_settings"
+CLIENTS = 10_000
+CLIENTS_LUA = f"""
 local counter = 0
-local nonce = 0
-function init(args)
-  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-  nonce = math.random(1, 1000000000)
-end
 function request()
   counter = counter + 1
-  local sep = "?"
-  if string.find(wrk.path, "?", 1, true) then sep = "&" end
-  return wrk.format(nil, wrk.path .. sep .. "_miss=" .. nonce .. "-" .. counter)
+  local client = counter % {CLIENTS}
+  local address = "10.0." .. math.floor(client / 256) .. "." .. (client % 256)
+  return wrk.format(nil, nil, {{["X-Forwarded-For"] = address}})
 end
 """
 
@@ -134,6 +136,9 @@ def server_env(database_url: str, static_root: Path) -> dict:
         GUNICORN_LOG_LEVEL="warning",
         # No worker recycling in the middle of a measurement.
         GUNICORN_MAX_REQUESTS="0",
+        # Behind one reverse proxy, as .env.example sets up production: throttling reads the
+        # client's address from X-Forwarded-For (the load sends many).
+        API_NUM_PROXIES="1",
     )
     return env
 
@@ -221,17 +226,23 @@ def parse_wrk(output: str) -> Result:
     )
 
 
-def load(wrk: str, url: str, *, bust: bool, duration: int, connections: int, lua: Path) -> Result:
-    command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
-    if bust:
-        command += ["-s", str(lua)]
+def load(wrk: str, url: str, *, duration: int, connections: int, lua: Path) -> Result:
+    command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(lua)]
     out = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 30)
     return parse_wrk(out.stdout)
 
 
 def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path, modes=MODES) -> dict:
-    """Each URL on a freshly started server with an empty cache: cold, then miss, then warm."""
+    """Each URL on a freshly started server with an empty cache: cold, then warm; then miss on
+    a server whose cache keeps nothing."""
     results = {}
+
+    def run(server, label, path, mode):
+        progress(f"{mode:4} {path}")
+        results[(label, mode)] = load(
+            wrk, server.base + path, duration=options.duration, connections=options.connections, lua=lua
+        )
+
     for label, path in paths.items():
         clear_redis_cache()
         with Server(env, workers) as server:
@@ -239,34 +250,45 @@ def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path, 
             # that load from elsewhere on the machine weighs on both sides alike. It also warms
             # the processes (imports, URLconf) after an unrecorded second of the same, not the
             # cache: cold means an empty cache.
-            load(wrk, server.base + CEILING, bust=False, duration=1, connections=options.connections, lua=lua)
+            load(wrk, server.base + CEILING, duration=1, connections=options.connections, lua=lua)
             progress(f"ceiling before {path}")
             results[(label, "ceiling")] = load(
-                wrk,
-                server.base + CEILING,
-                bust=False,
-                duration=options.duration,
-                connections=options.connections,
-                lua=lua,
+                wrk, server.base + CEILING, duration=options.duration, connections=options.connections, lua=lua
             )
             # Probe with a URL of its own so that the cache stays empty for the cold run.
             sep = "&" if "?" in path else "?"
             status = requests.get(f"{server.base}{path}{sep}_probe=1", timeout=60).status_code
-            for mode in modes:
-                if status != 200:
+            if status != 200:
+                for mode in modes:
                     results[(label, mode)] = Result(status=f"missing ({status})" if status == 404 else f"HTTP {status}")
-                    continue
-                progress(f"{mode:4} {path}")
-                results[(label, mode)] = load(
-                    wrk,
-                    server.base + path,
-                    bust=mode == "miss",
-                    duration=options.duration,
-                    connections=options.connections,
-                    lua=lua,
+                continue
+            for mode in modes:
+                if mode != "miss":
+                    run(server, label, path, mode)
+            if modes != ("miss",):
+                # And again just after: the reference is the mean of both, so that a burst of
+                # load from elsewhere during the URL's runs weighs on the reference too.
+                progress(f"ceiling after {path}")
+                after = load(
+                    wrk, server.base + CEILING, duration=options.duration, connections=options.connections, lua=lua
                 )
+                results[(label, "ceiling")] = mean_result(results[(label, "ceiling")], after)
+        if "miss" in modes:
+            with Server({**env, "DJANGO_SETTINGS_MODULE": NOCACHE_SETTINGS}, workers) as server:
+                load(wrk, server.base + CEILING, duration=1, connections=options.connections, lua=lua)
+                run(server, label, path, "miss")
     clear_redis_cache()
     return results
+
+
+def mean_result(a: Result, b: Result) -> Result:
+    return Result(
+        rps=(a.rps + b.rps) / 2,
+        p50=(a.p50 + b.p50) / 2,
+        p99=(a.p99 + b.p99) / 2,
+        requests=a.requests + b.requests,
+        errors=a.errors + b.errors,
+    )
 
 
 def clear_redis_cache() -> None:
@@ -341,6 +363,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per URL and mode")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", help="measure only these rows, e.g. home,api_current (for profiling work)")
     options = parser.parse_args()
     if options.database == "postgres" and not os.environ.get("REDIS_URL"):
         raise SystemExit("--database postgres runs with Redis as the cache: set REDIS_URL")
@@ -374,10 +397,13 @@ def main() -> None:
         }
 
     paths = paths_for(big)
-    small_paths = {k: v for k, v in paths_for(small).items() if k in ("ceiling", "project", "api_stats")}
+    if options.only:
+        wanted = {"ceiling", *options.only.split(",")}
+        paths = {k: v for k, v in paths.items() if k in wanted}
+    small_paths = {k: v for k, v in paths_for(small).items() if k in ("ceiling", "project", "api_stats") and k in paths}
     with tempfile.TemporaryDirectory() as tmp:
-        lua = Path(tmp) / "miss.lua"
-        lua.write_text(MISS_LUA)
+        lua = Path(tmp) / "clients.lua"
+        lua.write_text(CLIENTS_LUA)
         results = measure(env, options.workers, wrk, paths, options, lua)
         small_env = server_env(small_url, static_root)
         small_results = measure(small_env, options.workers, wrk, small_paths, options, lua, modes=("miss",))
@@ -391,9 +417,12 @@ def main() -> None:
         f"gunicorn {options.workers} workers (gthread, 4 threads), production settings; "
         f"wrk 1 thread, {options.connections} connections, {options.duration} s per URL and mode, on the same 2 cores.",
         "Ceiling: `/livez`, a view that returns a constant, measured on the same freshly started server "
-        "just before each URL (its columns); every ratio is to that measurement. "
-        "Cold: empty cache at the start, the URL repeated; miss: every request misses the cache "
-        "(unique `_miss=` parameter), the full cost of the view; warm: the response cached.",
+        "just before and just after each URL's cold and warm runs (its columns: the mean of the two); "
+        "every ratio is to that reference. "
+        "Cold: empty cache at the start, the URL repeated; warm: the response cached; miss: a server "
+        "whose cache keeps nothing (Django's DummyCache), the full cost of the view. "
+        f"Load: {CLIENTS:,} simulated readers behind one proxy (X-Forwarded-For, `API_NUM_PROXIES=1`), "
+        "so API throttling runs at its default rate on every API request.",
         "",
         "### Cold (cache empty at the start)",
         "",
@@ -415,7 +444,7 @@ def main() -> None:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     notes = []
-    for label in ("project", "api_stats"):
+    for label in [each for each in ("project", "api_stats") if each in paths]:
         a, b = results[(label, "miss")], small_results[(label, "miss")]
         if a.status != "ok" or b.status != "ok":
             out.append(f"| `{paths[label]}` | {a.status} | {b.status} | | | | |")
