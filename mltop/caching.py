@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from redis.exceptions import RedisError
 
@@ -100,7 +101,7 @@ def compute_once(
     caller computes on its own rather than keep a reader waiting. `local=True` keeps a copy
     in the process (`local_copies`), for immutable values under generation keys only.
     """
-    if not local:
+    if not local or not settings.CACHE_LOCAL_COPIES:
         return _compute_once(key, compute, timeout, cacheable, lock_timeout, wait, poll)
     value = local_copies.get(key)
     if value is _MISSING:
@@ -164,7 +165,7 @@ def generation() -> int | None:
     """The published-rankings generation, or None when the cache cannot be reached."""
     from rankings.services import rankings_generation
 
-    current = local_copies.get(_GENERATION_COPY)
+    current = local_copies.get(_GENERATION_COPY) if settings.CACHE_LOCAL_COPIES else _MISSING
     if current is not _MISSING:
         return current
     try:
@@ -172,7 +173,8 @@ def generation() -> int | None:
     except CACHE_ERRORS:
         logger.warning("cache unavailable; serving pages uncached", exc_info=True)
         return None
-    local_copies.set(_GENERATION_COPY, current, timeout=GENERATION_SECONDS)
+    if settings.CACHE_LOCAL_COPIES:
+        local_copies.set(_GENERATION_COPY, current, timeout=GENERATION_SECONDS)
     return current
 
 

@@ -368,3 +368,7 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 # Container health checks speak plain HTTP from inside; everything else is redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+# --- Speed at scale (issue 7): copies of cached pages kept in each process ---------------
+# Rendered pages and ranking API bodies are also kept in the process for up to 30 seconds,
+# and the rankings generation for a second (mltop/caching.py says why); False turns both off.
+CACHE_LOCAL_COPIES = True
