@@ -123,9 +123,11 @@ def _compute_once(key, compute, timeout, cacheable, lock_timeout, wait, poll):
             if cache.add(lock_key, token, timeout=lock_timeout):
                 break
             if cache.get(lock_key) is None:
-                # Neither value nor lock is readable: a cache that ignores its errors is down
-                # (or the holder just finished); waiting would only delay the reader.
-                return compute()
+                # The lock is gone. Either its holder just finished, and its value is there
+                # now, or a cache that ignores its errors is down (nothing is readable) and
+                # waiting would only delay the reader.
+                value = cache.get(key, _MISSING)
+                return value if value is not _MISSING else compute()
             if time.monotonic() >= deadline:
                 logger.warning("cache key %s still locked after %.1fs; computing without it", key, wait)
                 return compute()

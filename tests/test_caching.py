@@ -315,3 +315,29 @@ class TestGenerationCopy:
             with django_capture_on_commit_callbacks(execute=True):
                 snapshot_publish(snapshot=newer)
             assert generation() == before + 1
+
+
+class _HolderFinishesMeanwhile:
+    """A cache in which the lock holder stores its value and releases the lock just after
+    this caller's first read missed and its lock attempt failed."""
+
+    def __init__(self):
+        self.stored = {}
+        self.reads = 0
+
+    def get(self, key, default=None):
+        self.reads += 1
+        if key.endswith(":lock"):
+            self.stored["test:race"] = "the holder's value"
+            return None
+        return self.stored.get(key, default)
+
+    def add(self, key, value, timeout=None):
+        return False
+
+
+def test_a_value_stored_as_the_lock_is_released_is_used_not_recomputed(monkeypatch):
+    monkeypatch.setattr("mltop.caching.cache", _HolderFinishesMeanwhile())
+    compute = Counter()
+    assert compute_once("test:race", compute, timeout=60) == "the holder's value"
+    assert compute.calls == 0

@@ -64,11 +64,12 @@ class ConditionalGetMixin:
         """``build()``'s response data, rendered once per URL and kept ``timeout`` seconds.
 
         For reads whose data changes with refreshes rather than publishes: they are kept no
-        longer than their Cache-Control already lets any shared cache keep them. The key is
-        the absolute URL because the body holds absolute links (pagination); the user does
-        not matter, since every client reads the same data. Errors are raised, never kept.
+        longer than their Cache-Control already lets any shared cache keep them, and only for
+        anonymous clients. The key is the absolute URL because the body holds absolute links
+        (pagination). Errors are raised, never kept.
         """
-        if timeout <= 0:
+        if timeout <= 0 or (request.user and request.user.is_authenticated):
+            # Editors may have just changed what they read: they always get it fresh.
             return self.rendered_response(self._render(build))
         digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
         body = compute_once(f"api:url:{digest}", lambda: self._render(build), timeout=timeout)

@@ -76,3 +76,11 @@ def test_errors_are_not_kept(api_client, project_factory):
     assert api_client.get("/api/projects/no-such-project/stats/").status_code == 404
     project_factory(slug="no-such-project")
     assert api_client.get("/api/projects/no-such-project/stats/").status_code == 200
+
+
+def test_editors_always_read_fresh_figures(editor_client, project_factory, django_assert_num_queries):
+    project = project_factory(stars=10)
+    editor_client.get("/api/projects/")
+    Project.objects.filter(pk=project.pk).update(stars=20)
+    with django_assert_num_queries(5):  # the token with its user, and the list's four
+        assert editor_client.get("/api/projects/").json()["results"][0]["stars"] == 20
