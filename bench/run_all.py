@@ -66,16 +66,23 @@ def section_key(name: str, args: list[str]) -> str:
     return f"{key}:{' '.join(args)}" if args else key
 
 
+def as_section(name: str, args: list[str], returncode: int, output: str) -> str:
+    """A script's output as one Markdown section: its own, or its plain text under a title."""
+    if returncode != 0:
+        return f"## bench/{name}.py\n\nFailed (exit status {returncode}); its output:\n\n```\n{output[-4000:]}\n```"
+    if output.startswith("## "):
+        return output
+    # Scripts that print plain figures: shown as printed, under the command that ran them.
+    command = shlex.join(["python", f"bench/{name}.py", *args])
+    return f"## bench/{name}.py\n\n```\n$ {command}\n{output}\n```"
+
+
 def run_script(name: str, args: list[str], command: str) -> tuple[str, int]:
     print(f"== bench/{name}.py {' '.join(args)} ({database_label()})", file=sys.stderr, flush=True)
     result = subprocess.run(
         [sys.executable, str(BENCH_DIR / f"{name}.py"), *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
-    body = result.stdout.strip()
-    if result.returncode != 0 or not body.startswith("## "):
-        body = (
-            f"## bench/{name}.py\n\nFailed (exit status {result.returncode}); its output:\n\n```\n{body[-4000:]}\n```"
-        )
+    body = as_section(name, args, result.returncode, result.stdout.strip())
     title, _, rest = body.partition("\n")
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     meta = f"*{now} · database: {database_label()} · command: `{command}` · machine: {machine()}*"

@@ -1,13 +1,21 @@
 """Web benchmark: gunicorn with the production settings (2 workers) on 127.0.0.1, loaded by wrk.
 
 For each endpoint: requests/s, p50 and p99 latency, and the ratio to a trivial view that
-returns a constant (/livez, the ceiling), in three modes, each URL on a freshly started server:
-- cold: the cache empty at the start (a new server; Redis keys cleared), the URL requested
+returns a constant (/livez, the ceiling), in three modes:
+- cold: a freshly started server with an empty cache (Redis keys cleared), the URL requested
   again and again: concurrent first misses compute once, later requests hit if it is cached;
-- miss: every request misses the cache (wrk adds a unique `_miss=` query parameter, which
-  the cache key includes and the views ignore): the full cost of computing the response;
-- warm: the same URL with its response in the cache.
-Then the project page and stats endpoint on a 100-project database (miss mode), to compare.
+- warm: then the same URL on the same server, its response in the cache, in 1-second runs
+  alternating with 1-second runs of the ceiling (load from elsewhere on the machine moves
+  from second to second; alternating makes it weigh on both alike);
+- miss: a second server whose cache keeps nothing (bench/_nocache_settings.py: the production
+  settings with Django's DummyCache), so every request computes its response in full.
+Then the project page and stats endpoint in miss mode on the large and a 100-project database,
+both served at once and measured in turn, to compare their costs.
+
+The load is many readers behind one reverse proxy, as in production (.env.example sets
+API_NUM_PROXIES=1): every request carries an X-Forwarded-For address, one of CLIENTS in
+turn, so the API's anonymous throttling (at its default rate) runs on every API request
+and no simulated client reaches its limit.
 
   python bench/web.py [--database sqlite|postgres] [--projects 10000 --days 365 --snapshots 400]
                       [--duration 5] [--connections 8]
@@ -39,20 +47,17 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 CEILING = "/livez"
 # cold: a fresh server and an empty cache, the URL repeated (concurrent misses compute once);
-# miss: every request misses the cache (the cost of computing); warm: the cache filled.
-MODES = ("cold", "miss", "warm")
-MISS_LUA = """
+# warm: the cache filled; miss: a server whose cache keeps nothing (the cost of computing).
+MODES = ("cold", "warm", "miss")
+NOCACHE_SETTINGS = "bench._nocache_settings"
+CLIENTS = 10_000
+CLIENTS_LUA = f"""
 local counter = 0
-local nonce = 0
-function init(args)
-  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-  nonce = math.random(1, 1000000000)
-end
 function request()
   counter = counter + 1
-  local sep = "?"
-  if string.find(wrk.path, "?", 1, true) then sep = "&" end
-  return wrk.format(nil, wrk.path .. sep .. "_miss=" .. nonce .. "-" .. counter)
+  local client = counter % {CLIENTS}
+  local address = "10.0." .. math.floor(client / 256) .. "." .. (client % 256)
+  return wrk.format(nil, nil, {{["X-Forwarded-For"] = address}})
 end
 """
 
@@ -134,6 +139,9 @@ def server_env(database_url: str, static_root: Path) -> dict:
         GUNICORN_LOG_LEVEL="warning",
         # No worker recycling in the middle of a measurement.
         GUNICORN_MAX_REQUESTS="0",
+        # Behind one reverse proxy, as .env.example sets up production: throttling reads the
+        # client's address from X-Forwarded-For (the load sends many).
+        API_NUM_PROXIES="1",
     )
     return env
 
@@ -221,52 +229,101 @@ def parse_wrk(output: str) -> Result:
     )
 
 
-def load(wrk: str, url: str, *, bust: bool, duration: int, connections: int, lua: Path) -> Result:
-    command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
-    if bust:
-        command += ["-s", str(lua)]
+def load(wrk: str, url: str, *, duration: int, connections: int, lua: Path) -> Result:
+    command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(lua)]
     out = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 30)
     return parse_wrk(out.stdout)
 
 
-def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path, modes=MODES) -> dict:
-    """Each URL on a freshly started server with an empty cache: cold, then miss, then warm."""
+def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path) -> dict:
+    """Each URL on a freshly started server with an empty cache: cold, then warm; then miss on
+    a server whose cache keeps nothing.
+
+    The reference for a URL's ratios is the ceiling on the same server: one run just before
+    the URL's, and one-second runs interleaved with the URL's warm runs (load from elsewhere on
+    the machine moves from second to second, so interleaving makes it weigh on both alike).
+    """
     results = {}
+
+    def run(server, url, duration):
+        return load(wrk, server.base + url, duration=duration, connections=options.connections, lua=lua)
+
     for label, path in paths.items():
+        # Miss first, on a server whose cache keeps nothing: it also tells whether the URL
+        # exists without putting anything in the cache that the cold run starts from.
+        with Server({**env, "DJANGO_SETTINGS_MODULE": NOCACHE_SETTINGS}, workers) as server:
+            status = requests.get(server.base + path, timeout=60).status_code
+            if status == 200:
+                run(server, CEILING, 1)
+                progress(f"miss {path}")
+                results[(label, "miss")] = run(server, path, options.duration)
+        if status != 200:
+            for mode in ("ceiling", *MODES):
+                results[(label, mode)] = Result(status=f"missing ({status})" if status == 404 else f"HTTP {status}")
+            continue
         clear_redis_cache()
         with Server(env, workers) as server:
-            # The ceiling on this server just before this URL: the reference for its ratios, so
-            # that load from elsewhere on the machine weighs on both sides alike. It also warms
-            # the processes (imports, URLconf) after an unrecorded second of the same, not the
-            # cache: cold means an empty cache.
-            load(wrk, server.base + CEILING, bust=False, duration=1, connections=options.connections, lua=lua)
+            # An unrecorded second of the ceiling warms the processes (imports, URLconf), not
+            # the cache: cold means an empty cache.
+            run(server, CEILING, 1)
             progress(f"ceiling before {path}")
-            results[(label, "ceiling")] = load(
-                wrk,
-                server.base + CEILING,
-                bust=False,
-                duration=options.duration,
-                connections=options.connections,
-                lua=lua,
-            )
-            # Probe with a URL of its own so that the cache stays empty for the cold run.
-            sep = "&" if "?" in path else "?"
-            status = requests.get(f"{server.base}{path}{sep}_probe=1", timeout=60).status_code
-            for mode in modes:
-                if status != 200:
-                    results[(label, mode)] = Result(status=f"missing ({status})" if status == 404 else f"HTTP {status}")
-                    continue
-                progress(f"{mode:4} {path}")
-                results[(label, mode)] = load(
-                    wrk,
-                    server.base + path,
-                    bust=mode == "miss",
-                    duration=options.duration,
-                    connections=options.connections,
-                    lua=lua,
-                )
+            before = run(server, CEILING, options.duration)
+            progress(f"cold {path}")
+            results[(label, "cold")] = run(server, path, options.duration)
+            progress(f"warm {path} (interleaved with the ceiling)")
+            ceilings, warms = [], []
+            for _ in range(options.duration):
+                ceilings.append(run(server, CEILING, 1))
+                warms.append(run(server, path, 1))
+            results[(label, "warm")] = mean_of(warms)
+            results[(label, "ceiling")] = mean_of([before, mean_of(ceilings)])
     clear_redis_cache()
     return results
+
+
+def mean_of(runs: list[Result]) -> Result:
+    count = len(runs)
+    return Result(
+        rps=sum(r.rps for r in runs) / count,
+        p50=sum(r.p50 for r in runs) / count,
+        p99=sum(r.p99 for r in runs) / count,
+        requests=sum(r.requests for r in runs),
+        errors=sum(r.errors for r in runs),
+    )
+
+
+def compare_sizes(envs: dict, paths: dict, labels: list, options, wrk: str, lua: Path, rounds: int = 2) -> dict:
+    """Miss mode on the large and the small database, each on its own cacheless server, both
+    running at once and measured in turn (round after round, each run after the ceiling on its
+    server), so that load from elsewhere on the machine weighs on both sizes alike.
+
+    Returns {(label, size): (mean result, mean ceiling)}.
+    """
+    runs: dict = {}
+    servers = {}
+    try:
+        for size, env in envs.items():
+            servers[size] = Server({**env, "DJANGO_SETTINGS_MODULE": NOCACHE_SETTINGS}, options.workers)
+            load(wrk, servers[size].base + CEILING, duration=1, connections=options.connections, lua=lua)
+        for _ in range(rounds):
+            for label in labels:
+                for size, server in servers.items():
+                    progress(f"size {size}: {paths[size][label]}")
+                    ceiling = load(
+                        wrk, server.base + CEILING, duration=options.duration, connections=options.connections, lua=lua
+                    )
+                    result = load(
+                        wrk,
+                        server.base + paths[size][label],
+                        duration=options.duration,
+                        connections=options.connections,
+                        lua=lua,
+                    )
+                    runs.setdefault((label, size), []).append((result, ceiling))
+    finally:
+        for server in servers.values():
+            server.stop()
+    return {key: (mean_of([r for r, _ in pairs]), mean_of([c for _, c in pairs])) for key, pairs in runs.items()}
 
 
 def clear_redis_cache() -> None:
@@ -341,6 +398,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per URL and mode")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", help="measure only these rows, e.g. home,api_current (for profiling work)")
     options = parser.parse_args()
     if options.database == "postgres" and not os.environ.get("REDIS_URL"):
         raise SystemExit("--database postgres runs with Redis as the cache: set REDIS_URL")
@@ -374,13 +432,22 @@ def main() -> None:
         }
 
     paths = paths_for(big)
-    small_paths = {k: v for k, v in paths_for(small).items() if k in ("ceiling", "project", "api_stats")}
+    if options.only:
+        wanted = {"ceiling", *options.only.split(",")}
+        paths = {k: v for k, v in paths.items() if k in wanted}
+    size_labels = [label for label in ("project", "api_stats") if label in paths]
     with tempfile.TemporaryDirectory() as tmp:
-        lua = Path(tmp) / "miss.lua"
-        lua.write_text(MISS_LUA)
+        lua = Path(tmp) / "clients.lua"
+        lua.write_text(CLIENTS_LUA)
         results = measure(env, options.workers, wrk, paths, options, lua)
-        small_env = server_env(small_url, static_root)
-        small_results = measure(small_env, options.workers, wrk, small_paths, options, lua, modes=("miss",))
+        sizes = compare_sizes(
+            {"large": env, "small": server_env(small_url, static_root)},
+            {"large": paths, "small": paths_for(small)},
+            size_labels,
+            options,
+            wrk,
+            lua,
+        )
 
     title = "PostgreSQL + Redis" if options.database == "postgres" else "SQLite, local-memory cache"
     out = [
@@ -391,9 +458,13 @@ def main() -> None:
         f"gunicorn {options.workers} workers (gthread, 4 threads), production settings; "
         f"wrk 1 thread, {options.connections} connections, {options.duration} s per URL and mode, on the same 2 cores.",
         "Ceiling: `/livez`, a view that returns a constant, measured on the same freshly started server "
-        "just before each URL (its columns); every ratio is to that measurement. "
-        "Cold: empty cache at the start, the URL repeated; miss: every request misses the cache "
-        "(unique `_miss=` parameter), the full cost of the view; warm: the response cached.",
+        f"for {options.duration} s just before each URL and in 1-second runs alternating with the URL's warm "
+        "runs (its columns: the mean of the two); every ratio is to that reference. "
+        f"Cold: empty cache at the start, the URL repeated for {options.duration} s; warm: the response "
+        f"cached, {options.duration} runs of 1 s (figures: their means); miss: a server "
+        "whose cache keeps nothing (Django's DummyCache), the full cost of the view. "
+        f"Load: {CLIENTS:,} simulated readers behind one proxy (X-Forwarded-For, `API_NUM_PROXIES=1`), "
+        "so API throttling runs at its default rate on every API request.",
         "",
         "### Cold (cache empty at the start)",
         "",
@@ -411,21 +482,31 @@ def main() -> None:
         "",
         f"### Size: {options.projects:,} vs {options.small_projects} projects (miss mode, same days of samples)",
         "",
-        "| endpoint | p50 large | p50 small | p50 ratio | req/s large | req/s small | req/s ratio (small ÷ large) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "Both databases served at once by cacheless servers and measured in turn, two rounds each "
+        "(figures are their means), each run just after the ceiling on its server. Cost = the ceiling's "
+        "req/s ÷ the endpoint's req/s: the time of a request in units of the trivial view's, which "
+        "cancels out load from elsewhere on the machine; the verdict compares costs.",
+        "",
+        "| endpoint | p50 large | p50 small | p50 ratio | req/s large | req/s small "
+        "| cost large | cost small | cost ratio (large ÷ small) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     notes = []
-    for label in ("project", "api_stats"):
-        a, b = results[(label, "miss")], small_results[(label, "miss")]
-        if a.status != "ok" or b.status != "ok":
-            out.append(f"| `{paths[label]}` | {a.status} | {b.status} | | | | |")
+    for label in size_labels:
+        (a, ceiling_a), (b, ceiling_b) = sizes[(label, "large")], sizes[(label, "small")]
+        if not (a.rps and b.rps and ceiling_a.rps and ceiling_b.rps):
+            out.append(f"| `{paths[label]}` | not measured (no responses) | | | | | | | |")
             continue
+        cost_a, cost_b = ceiling_a.rps / a.rps, ceiling_b.rps / b.rps
         out.append(
             f"| `{paths[label]}` | {fmt_ms(a.p50)} | {fmt_ms(b.p50)} | {a.p50 / b.p50:.2f} "
-            f"| {a.rps:,.0f} | {b.rps:,.0f} | {b.rps / a.rps:.2f} |"
+            f"| {a.rps:,.0f} | {b.rps:,.0f} | {cost_a:.1f} | {cost_b:.1f} | {cost_a / cost_b:.2f} |"
         )
-        verdict = "met" if a.p50 / b.p50 <= 2 else "missed"
-        notes.append(f"- `{paths[label]}` within 2× of its time on {options.small_projects} projects: {verdict}")
+        verdict = "met" if cost_a / cost_b <= 2 else "missed"
+        notes.append(
+            f"- `{paths[label]}` within 2× of its time on {options.small_projects} projects: "
+            f"{cost_a / cost_b:.2f}× (p50 {a.p50 / b.p50:.2f}×): {verdict}"
+        )
     out += ["", *notes]
     print("\n".join(out))
 

@@ -6,6 +6,9 @@ if the lock holder dies they compute anyway. Reader pages (rankings/pagecache.py
 ranking API keep their data under keys that carry the published-snapshot `generation()`,
 bumped on publish and unpublish, so a publish invalidates all of them at once.
 
+Values that never change under their key (rendered pages and API bodies, whose keys carry
+the generation) can also be kept in the process (`local=True`): see `LocalCopies`.
+
 A cache that fails (Redis down or slow) is logged and bypassed: the caller computes the
 value itself. The page is slower, never an error. With Redis, django-redis is set to
 ignore (and log) connection errors, so a dead Redis reads as an empty cache everywhere,
@@ -14,10 +17,13 @@ template fragments included; without the lock being visible, callers compute at 
 
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from redis.exceptions import RedisError
 
@@ -29,12 +35,60 @@ CACHE_ERRORS = (RedisError, OSError)
 _MISSING = object()
 
 
+class LocalCopies:
+    """The values last read under some keys, kept in this process for a few seconds at most.
+
+    A hit in Redis costs a network round trip and unpickling the value; profiling a cached
+    page on PostgreSQL + Redis showed those round trips to be most of what a hit costs
+    beyond the middleware. Only immutable values (bytes, frozen dataclasses of bytes) under
+    keys that carry the rankings generation belong here: the generation is still read from
+    the shared cache on every request, so a publish anywhere stops every process using its
+    copies at once. `seconds` bounds what a copy adds to the staleness of live figures.
+    """
+
+    def __init__(self, *, size: int, seconds: float):
+        self.size = size
+        self.seconds = seconds
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return _MISSING
+            if item[0] <= time.time():
+                del self._items[key]
+                return _MISSING
+            self._items.move_to_end(key)
+            return item[1]
+
+    def set(self, key: str, value: Any, *, timeout: float) -> None:
+        with self._lock:
+            self._items[key] = (time.time() + min(timeout, self.seconds), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+local_copies = LocalCopies(size=256, seconds=30)
+
+
 def compute_once(
     key: str,
     compute: Callable[[], Any],
     *,
     timeout: int,
     cacheable: Callable[[Any], bool] = lambda value: True,
+    local: bool = False,
     lock_timeout: int = 30,
     wait: float = 5.0,
     poll: float = 0.02,
@@ -44,8 +98,20 @@ def compute_once(
     `cacheable(value)` says whether a computed value may be stored (an error page may not).
     Callers that find the lock taken poll for up to `wait` seconds; the lock itself expires
     after `lock_timeout`, so a holder that died stops blocking the key. After `wait` a
-    caller computes on its own rather than keep a reader waiting.
+    caller computes on its own rather than keep a reader waiting. `local=True` keeps a copy
+    in the process (`local_copies`), for immutable values under generation keys only.
     """
+    if not local or not settings.CACHE_LOCAL_COPIES:
+        return _compute_once(key, compute, timeout, cacheable, lock_timeout, wait, poll)
+    value = local_copies.get(key)
+    if value is _MISSING:
+        value = _compute_once(key, compute, timeout, cacheable, lock_timeout, wait, poll)
+        if cacheable(value):
+            local_copies.set(key, value, timeout=timeout)
+    return value
+
+
+def _compute_once(key, compute, timeout, cacheable, lock_timeout, wait, poll):
     lock_key = f"{key}:lock"
     token = secrets.token_hex(8)
     deadline = time.monotonic() + wait
@@ -57,14 +123,11 @@ def compute_once(
             if cache.add(lock_key, token, timeout=lock_timeout):
                 break
             if cache.get(lock_key) is None:
-                # The holder may have just stored the value and released the lock between our
-                # two reads: look once more before computing.
-                value = cache.get(key, _MISSING)
-                if value is not _MISSING:
-                    return value
-                # Neither value nor lock is readable: a cache that ignores its errors is down;
+                # The lock is gone. Either its holder just finished, and its value is there
+                # now, or a cache that ignores its errors is down (nothing is readable) and
                 # waiting would only delay the reader.
-                return compute()
+                value = cache.get(key, _MISSING)
+                return value if value is not _MISSING else compute()
             if time.monotonic() >= deadline:
                 logger.warning("cache key %s still locked after %.1fs; computing without it", key, wait)
                 return compute()
@@ -92,12 +155,31 @@ def _cache_call(method, *args, **kwargs):
         return None
 
 
+# How long a process trusts the generation it last read. Reading it costs a round trip to
+# Redis on every cached request, which profiling showed to be the largest part of a page
+# served from the process's own copy; so a publish made in another process shows there
+# within this many seconds. One made in this process shows at once (`generation_changed`).
+GENERATION_SECONDS = 1.0
+_GENERATION_COPY = "rankings:generation"
+
+
 def generation() -> int | None:
     """The published-rankings generation, or None when the cache cannot be reached."""
     from rankings.services import rankings_generation
 
+    current = local_copies.get(_GENERATION_COPY) if settings.CACHE_LOCAL_COPIES else _MISSING
+    if current is not _MISSING:
+        return current
     try:
-        return rankings_generation()
+        current = rankings_generation()
     except CACHE_ERRORS:
         logger.warning("cache unavailable; serving pages uncached", exc_info=True)
         return None
+    if settings.CACHE_LOCAL_COPIES:
+        local_copies.set(_GENERATION_COPY, current, timeout=GENERATION_SECONDS)
+    return current
+
+
+def generation_changed() -> None:
+    """Forget this process's copy of the generation: it was just bumped."""
+    local_copies.delete(_GENERATION_COPY)

@@ -395,3 +395,13 @@ CELERY_BEAT_SYNC_EVERY = 1
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=1.0)
 # --- Hostile input (issue 8): the API's JSON bodies obey DATA_UPLOAD_MAX_MEMORY_SIZE too ---
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["mltop.api.parsers.SizeLimitedJSONParser"]
+# --- Speed at scale (issue 7): copies of cached pages kept in each process ---------------
+# Rendered pages and ranking API bodies are also kept in the process for up to 30 seconds,
+# and the rankings generation for a second (mltop/caching.py says why); False turns both off.
+CACHE_LOCAL_COPIES = True
+# Local memory (no Redis) holds one throttle history per anonymous API client for a minute
+# besides the pages. Django's default of 300 entries let a few hundred clients push out the
+# rankings generation (least recently used, since each process keeps its own copy), so every
+# page was rebuilt again and again under the web benchmark's 10,000 clients.
+if not REDIS_URL:
+    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 50_000

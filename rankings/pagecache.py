@@ -1,14 +1,24 @@
 """Caching what reader pages show until the next publish.
 
 Keys carry ``rankings_generation()``, which publishing and unpublishing bump, so a publish
-makes every cached page stale at once without deleting keys one by one. The data behind
-a page is cached, and so is the HTML of its main content in each language (``fragment()``
-for the ``{% cache %}`` tag); the frame around it carries the reader's CSRF token (the
-language switcher posts a form), so it is rendered per request.
+makes every cached page stale at once without deleting keys one by one. Three layers, each
+keyed by the generation:
+
+- ``cached_page()``: the whole HTML page per URL and language. Every page carries the
+  reader's own CSRF token (the language switcher posts a form), so the page is rendered
+  with a placeholder in the token's place and each response gets the request's token put
+  back (``get_token``, which also sets the CSRF cookie as rendering the tag would).
+- ``fragment()``: the main content's HTML per language, for the ``{% cache %}`` tag, used
+  when the whole page misses (another URL or language of a page whose data is cached).
+- ``cached_by_generation()``: the data behind a page.
 """
 
 from collections.abc import Callable
 from hashlib import sha256
+
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
 
 from mltop.caching import compute_once, generation
 
@@ -39,3 +49,30 @@ def cached_by_generation(name: str, build: Callable, *, timeout: int = SNAPSHOT_
 def fragment(name: str, *, timeout: int = SNAPSHOT_TIMEOUT) -> dict:
     """What a template's ``{% cache fragment.timeout "page" fragment.key LANGUAGE_CODE %}`` needs."""
     return {"key": generation_key(name), "timeout": timeout}
+
+
+# Rendered in the token's place in a cached page. The replacement looks for the whole input
+# element: reader-supplied text is escaped when rendered, so it can never produce one.
+CSRF_PLACEHOLDER = "mltop-csrf-token-placeholder"
+_CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+_PLACEHOLDER_INPUT = _CSRF_INPUT.format(CSRF_PLACEHOLDER).encode()
+
+
+def cached_page(request, name: str, render_page: Callable[[dict], HttpResponse], *, timeout: int) -> HttpResponse:
+    """The page ``render_page(extra_context)`` renders, from the cache or rendered once and cached.
+
+    Pages here show the same thing to every reader (staff included) in a language, so one
+    copy per URL (the form's ``next`` field holds the path and query) and language serves all;
+    only the CSRF token is the reader's own. ``render_page`` raises for pages that do not
+    exist (Http404), which are never cached.
+    """
+    key = generation_key(f"html:{name}:{get_language()}:{request.get_full_path()}")
+    if key is None:
+        return render_page({})
+
+    def render():
+        return render_page({"csrf_token": CSRF_PLACEHOLDER}).content
+
+    content = compute_once(key, render, timeout=timeout, local=True)
+    mine = _CSRF_INPUT.format(get_token(request)).encode()
+    return HttpResponse(content.replace(_PLACEHOLDER_INPUT, mine))

@@ -57,7 +57,7 @@ def rankings_generation() -> int:
 
 
 def _bump_rankings_generation() -> None:
-    from mltop.caching import CACHE_ERRORS
+    from mltop.caching import CACHE_ERRORS, generation_changed
 
     try:
         try:
@@ -67,6 +67,8 @@ def _bump_rankings_generation() -> None:
     except CACHE_ERRORS:
         # The publish is committed; a cache that is down holds no pages to invalidate.
         logger.error("could not bump the rankings cache generation", exc_info=True)
+    finally:
+        generation_changed()
 
 
 @transaction.atomic

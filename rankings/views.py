@@ -12,7 +12,7 @@ from projects.models import Project
 
 from . import charts, health, scoring, selectors
 from .models import RankingSnapshot
-from .pagecache import LIVE_TIMEOUT, cached_by_generation, fragment
+from .pagecache import LIVE_TIMEOUT, SNAPSHOT_TIMEOUT, cached_by_generation, cached_page, fragment
 
 MAX_ID = 2**63 - 1  # the largest primary key; bigger numbers cannot name a row
 
@@ -51,10 +51,12 @@ def _known_id(pk: int) -> int:
 
 @require_GET
 def current_ranking(request):
-    page = cached_by_generation("ranking-current", selectors.ranking_current_page, timeout=LIVE_TIMEOUT)
-    return render(
-        request, "rankings/current.html", {"page": page, "fragment": fragment("ranking-current", timeout=LIVE_TIMEOUT)}
-    )
+    def render_page(extra):
+        page = cached_by_generation("ranking-current", selectors.ranking_current_page, timeout=LIVE_TIMEOUT)
+        context = {"page": page, "fragment": fragment("ranking-current", timeout=LIVE_TIMEOUT), **extra}
+        return render(request, "rankings/current.html", context)
+
+    return cached_page(request, "ranking-current", render_page, timeout=LIVE_TIMEOUT)
 
 
 @require_GET
@@ -62,11 +64,15 @@ def snapshot_detail(request, pk):
     def build():
         return selectors.snapshot_page(pk=_known_id(pk))
 
-    try:
-        page = cached_by_generation(f"snapshot:{pk}", build)
-    except RankingSnapshot.DoesNotExist:
-        raise Http404(_("No published snapshot with that id.")) from None
-    return render(request, "rankings/snapshot_detail.html", {"page": page, "fragment": fragment(f"snapshot:{pk}")})
+    def render_page(extra):
+        try:
+            page = cached_by_generation(f"snapshot:{pk}", build)
+        except RankingSnapshot.DoesNotExist:
+            raise Http404(_("No published snapshot with that id.")) from None
+        context = {"page": page, "fragment": fragment(f"snapshot:{pk}"), **extra}
+        return render(request, "rankings/snapshot_detail.html", context)
+
+    return cached_page(request, f"snapshot:{pk}", render_page, timeout=SNAPSHOT_TIMEOUT)
 
 
 @require_GET

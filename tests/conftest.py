@@ -42,6 +42,9 @@ def clear_app_cache():
         cache.delete_pattern("*")
     else:
         cache.clear()
+    from mltop.caching import local_copies
+
+    local_copies.clear()  # copies kept in this process, in front of the cache
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,15 @@
+import datetime as dt
 import logging
 import socket
 import threading
 import time
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
-from mltop.caching import compute_once
-from rankings.services import snapshot_publish, snapshot_unpublish
+from mltop.caching import _MISSING, GENERATION_SECONDS, LocalCopies, compute_once, generation
+from rankings.services import RANKINGS_GENERATION_KEY, snapshot_publish, snapshot_unpublish
 
 
 def _closed_port() -> int:
@@ -252,3 +254,90 @@ class TestSnapshotPageCache:
         with django_capture_on_commit_callbacks(execute=True):
             snapshot_unpublish(snapshot=seeded)
         assert client.get(f"/rankings/{seeded.pk}/").status_code == 404
+
+
+class TestLocalCopies:
+    def test_a_local_copy_is_served_without_asking_the_cache(self):
+        compute = Counter(value=b"page")
+        assert compute_once("test:local", compute, timeout=60, local=True) == b"page"
+        cache.delete("test:local")
+        assert compute_once("test:local", compute, timeout=60, local=True) == b"page"
+        assert compute.calls == 1
+
+    def test_without_local_the_cache_is_asked_every_time(self):
+        compute = Counter(value=b"page")
+        compute_once("test:shared", compute, timeout=60)
+        cache.delete("test:shared")
+        compute_once("test:shared", compute, timeout=60)
+        assert compute.calls == 2
+
+    def test_copies_expire_after_their_seconds_or_the_timeout(self):
+        copies = LocalCopies(size=4, seconds=30)
+        with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False) as traveller:
+            copies.set("short", b"a", timeout=5)
+            copies.set("long", b"b", timeout=3600)
+            traveller.shift(dt.timedelta(seconds=6))
+            assert copies.get("short") is _MISSING and copies.get("long") == b"b"
+            traveller.shift(dt.timedelta(seconds=25))
+            assert copies.get("long") is _MISSING
+
+    def test_the_least_recently_used_copy_goes_first(self):
+        copies = LocalCopies(size=2, seconds=30)
+        copies.set("a", 1, timeout=60)
+        copies.set("b", 2, timeout=60)
+        assert copies.get("a") == 1
+        copies.set("c", 3, timeout=60)
+        assert copies.get("b") is _MISSING and copies.get("a") == 1 and copies.get("c") == 3
+
+    def test_uncacheable_values_are_not_copied(self):
+        compute = Counter(value="error")
+        compute_once("test:local-uncacheable", compute, timeout=60, local=True, cacheable=lambda v: False)
+        compute_once("test:local-uncacheable", compute, timeout=60, local=True, cacheable=lambda v: False)
+        assert compute.calls == 2
+
+
+class TestGenerationCopy:
+    def test_a_bump_elsewhere_shows_within_generation_seconds(self):
+        with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False) as traveller:
+            before = generation()
+            cache.incr(RANKINGS_GENERATION_KEY)  # what a publish in another process does
+            assert generation() == before
+            traveller.shift(dt.timedelta(seconds=GENERATION_SECONDS + 0.1))
+            assert generation() == before + 1
+
+    def test_a_publish_in_this_process_shows_at_once(
+        self, seeded, ranking_snapshot_factory, ranking_entry_factory, django_capture_on_commit_callbacks
+    ):
+        with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False):
+            before = generation()
+            newer = ranking_snapshot_factory(title="Newer")
+            ranking_entry_factory(snapshot=newer, rank=1)
+            with django_capture_on_commit_callbacks(execute=True):
+                snapshot_publish(snapshot=newer)
+            assert generation() == before + 1
+
+
+class _HolderFinishesMeanwhile:
+    """A cache in which the lock holder stores its value and releases the lock just after
+    this caller's first read missed and its lock attempt failed."""
+
+    def __init__(self):
+        self.stored = {}
+        self.reads = 0
+
+    def get(self, key, default=None):
+        self.reads += 1
+        if key.endswith(":lock"):
+            self.stored["test:race"] = "the holder's value"
+            return None
+        return self.stored.get(key, default)
+
+    def add(self, key, value, timeout=None):
+        return False
+
+
+def test_a_value_stored_as_the_lock_is_released_is_used_not_recomputed(monkeypatch):
+    monkeypatch.setattr("mltop.caching.cache", _HolderFinishesMeanwhile())
+    compute = Counter()
+    assert compute_once("test:race", compute, timeout=60) == "the holder's value"
+    assert compute.calls == 0

@@ -1,7 +1,10 @@
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from django.core.cache.backends.locmem import LocMemCache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,3 +49,21 @@ def test_settings_come_from_the_environment():
     assert "https://ghe.example/api/v3 " in out
     assert "['mltop.example', 'www.mltop.example']" in out
     assert "RedisCache" in out
+
+
+def test_local_memory_keeps_the_generation_among_many_clients_throttle_histories():
+    code = (
+        "import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mltop.settings'); django.setup();"
+        "from django.conf import settings as s; print(json.dumps(s.CACHES['default']))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"DJANGO_SECRET_KEY": "x" * 50}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    config = json.loads(out.strip().splitlines()[-1])
+    assert config["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    cache = LocMemCache("embedded-default-test", {"OPTIONS": config["OPTIONS"]})
+    cache.set("rankings:generation", 1, timeout=None)
+    for client in range(10_000):
+        cache.set(f"throttle_anon_10.0.{client // 256}.{client % 256}", [1.0], timeout=60)
+    assert cache.get("rankings:generation") == 1

@@ -1,11 +1,12 @@
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
 
 from mltop.api.http import ConditionalGetMixin
+from mltop.api.permissions import ModelPermissionsOrAnonReadOnly
 from rankings import selectors as ranking_selectors
 from rankings.api.serializers import ProjectRankSerializer
 
@@ -52,7 +53,7 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Project.objects.none()
     serializer_class = ProjectListSerializer
     filterset_class = ProjectFilter
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [ModelPermissionsOrAnonReadOnly]
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 
@@ -63,6 +64,11 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action != "list" else ProjectListSerializer
+
+    def list(self, request, *args, **kwargs):
+        # Figures change with refreshes, not publishes: kept as long as any CDN may keep them.
+        build = super().list
+        return self.cached_by_url(request, lambda: build(request, *args, **kwargs), timeout=settings.API_CACHE_MAX_AGE)
 
     def retrieve(self, request, *args, **kwargs):
         project = self.get_object()
@@ -103,11 +109,15 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, filterset_class=None, pagination_class=None)
     def stats(self, request, slug=None):
         query = _valid(StatsQuerySerializer, request.query_params)
-        project = self.get_object()
-        self.last_modified = _project_last_modified(project)
-        points = selectors.project_stats_series(project=project, **query)
-        body = {"project": project.slug, "since": None, "until": None, **query, "points": points}
-        return Response(ProjectStatsSerializer(body).data)
+
+        def build():
+            project = self.get_object()
+            self.last_modified = _project_last_modified(project)
+            points = selectors.project_stats_series(project=project, **query)
+            body = {"project": project.slug, "since": None, "until": None, **query, "points": points}
+            return ProjectStatsSerializer(body).data
+
+        return self.cached_by_url(request, build, timeout=settings.API_CACHE_MAX_AGE)
 
     @extend_schema(
         summary="A project's rank in each published snapshot, oldest first",

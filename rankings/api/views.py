@@ -4,10 +4,10 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
 
-from mltop.api.http import ConditionalGetMixin
+from mltop.api.http import ConditionalGetMixin, RenderedBody
+from mltop.api.permissions import ModelPermissionsOrAnonReadOnly
 from mltop.caching import compute_once, generation
 
 from .. import selectors, services
@@ -19,6 +19,8 @@ from .serializers import (
     RankingSnapshotSerializer,
     SnapshotComparisonSerializer,
 )
+
+MAX_ID = 2**63 - 1  # the largest primary key
 
 SNAPSHOT_ID = OpenApiParameter(
     "id",
@@ -36,10 +38,10 @@ def _current_snapshot():
     return snapshot
 
 
-class PublishPermission(DjangoModelPermissionsOrAnonReadOnly):
+class PublishPermission(ModelPermissionsOrAnonReadOnly):
     """Publishing changes a snapshot, so a POST to publish/unpublish needs the *change* permission."""
 
-    perms_map = {**DjangoModelPermissionsOrAnonReadOnly.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
+    perms_map = {**ModelPermissionsOrAnonReadOnly.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
 
 
 @extend_schema_view(
@@ -82,21 +84,19 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
         def build():
             snapshot = load_snapshot()
             entries = selectors.entries_for_display(snapshot)
-            return {
-                "data": RankingSnapshotDetailSerializer(snapshot, context={"entries": entries}).data,
-                "last_modified": snapshot.published_at or snapshot.taken_at,
-            }
+            data = RankingSnapshotDetailSerializer(snapshot, context={"entries": entries}).data
+            return RenderedBody.of(data, last_modified=snapshot.published_at or snapshot.taken_at)
 
         current = generation()
         if current is None:
-            cached = build()
-        else:
-            key = f"api:rankings:{current}:{name}"
-            cached = compute_once(key, build, timeout=settings.API_RANKINGS_CACHE_SECONDS)
-        self.last_modified = cached["last_modified"]
-        return Response(cached["data"])
+            return self.rendered_response(build())
+        key = f"api:rankings:body:{current}:{name}"
+        return self.rendered_response(compute_once(key, build, timeout=settings.API_RANKINGS_CACHE_SECONDS, local=True))
 
     def retrieve(self, request, *args, **kwargs):
+        # An id no row can have is a 404 before it becomes part of a cache key.
+        if int(kwargs["pk"]) > MAX_ID:
+            raise NotFound("No published snapshot with that id.")
         return self._cached_detail(f"snapshot:{kwargs['pk']}", self.get_object)
 
     @extend_schema(summary="The newest published ranking", responses=RankingSnapshotDetailSerializer)

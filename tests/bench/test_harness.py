@@ -75,3 +75,13 @@ def test_parse_wrk():
     assert result.p99 == pytest.approx(1200.0)
     assert result.requests == 12990
     assert result.errors == 7
+
+
+def test_plain_output_becomes_a_section_and_failures_say_so(run_all):
+    plain = run_all.as_section("api", ["--requests", "5"], 0, "database: sqlite\n  20  /api/  1.0")
+    assert plain.startswith("## bench/api.py\n") and "$ python bench/api.py --requests 5" in plain
+    assert "Failed" not in plain and "database: sqlite" in plain
+    own = run_all.as_section("web", [], 0, "## Web\n\ntable")
+    assert own == "## Web\n\ntable"
+    failed = run_all.as_section("web", [], 2, "Traceback ...")
+    assert failed.startswith("## bench/web.py\n\nFailed (exit status 2)") and "Traceback" in failed
