@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from pytest_factoryboy import register
 
 from . import factories
@@ -85,3 +86,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / f"test-mltop-{os.getpid()}.sqlite3")
+
+
+def test_database_url() -> str:
+    """The suite's own test database (a file on SQLite), for worker and server processes."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test

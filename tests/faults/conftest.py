@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
+
+from tests.conftest import test_database_url  # noqa: F401  (the fault tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,18 +45,6 @@ def wait_for(condition, *, timeout: float = 30.0, interval: float = 0.05):
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
-
-
-def test_database_url() -> str:
-    """The suite's own test database (a file on SQLite), for worker and server processes."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 # -- Redis --------------------------------------------------------------------------------

@@ -16,27 +16,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from mltop.celery import app as celery_app
 from projects.models import Project
 from rankings.models import StatsSample
 from rankings.seeding import seed_load
+from tests.conftest import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "ghp_testtoken0123456789abcdefghijklmnopqrstu"
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def test_database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 @contextlib.contextmanager
