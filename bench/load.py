@@ -31,6 +31,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import web  # noqa: E402 - bench/web.py: gunicorn, data, wrk helpers shared by both benchmarks
+from _webdata import slug_of  # noqa: E402 - the slugs the data builder gives projects
 
 ROOT = web.ROOT
 LUA = """
@@ -148,7 +149,7 @@ class Process:
 
 
 def paths_for(facts: dict, projects: int) -> list[str]:
-    slugs = [web_slug(i) for i in range(0, projects, max(1, projects // 20))][:20]
+    slugs = [slug_of(i) for i in range(0, projects, max(1, projects // 20))][:20]
     pages = ["/", "/rankings/", f"/rankings/{facts['snapshot']}/", f"/rankings/{facts['current_snapshot']}/"]
     pages += ["/feed/", "/methodology/", f"/rankings/compare/?a={facts['snapshot']}&b={facts['current_snapshot']}"]
     pages += [f"/projects/{slug}/" for slug in slugs] + [f"/badge/{slug}.svg" for slug in slugs[:5]]
@@ -157,10 +158,6 @@ def paths_for(facts: dict, projects: int) -> list[str]:
     api += [f"/api/projects/{slug}/" for slug in slugs[:10]]
     api += [f"/api/projects/{slug}/stats/?interval=week" for slug in slugs[:10]]
     return pages + api
-
-
-def web_slug(index: int) -> str:
-    return f"bench-project-{index:05d}"
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from mltop.caching import compute_once, generation
 
 from .. import selectors, services
 from ..models import RankingSnapshot
+from ..views import MAX_ID
 from .filters import SnapshotFilter
 from .serializers import (
     CompareQuerySerializer,
@@ -19,8 +20,6 @@ from .serializers import (
     RankingSnapshotSerializer,
     SnapshotComparisonSerializer,
 )
-
-MAX_ID = 2**63 - 1  # the largest primary key
 
 SNAPSHOT_ID = OpenApiParameter(
     "id",
