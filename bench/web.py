@@ -229,10 +229,49 @@ def parse_wrk(output: str) -> Result:
     )
 
 
-def load(wrk: str, url: str, *, duration: int, connections: int, lua: Path) -> Result:
+# How often a run whose connections all went to one gunicorn worker is repeated.
+BALANCE_TRIES = 8
+unbalanced_runs = 0
+
+
+def load(wrk: str, url: str, *, duration: int, connections: int, lua: Path, workers: int = 2) -> Result:
+    """One wrk run, repeated while its connections are not spread over the server's workers.
+
+    wrk opens its keep-alive connections at once and a gthread worker that wakes first can
+    accept all of them, leaving the other idle: the run then measures one worker, about half
+    the server, whatever the URL. So the split is read while the run is under way (``ss``) and
+    a run that leaves a worker without its share is measured again.
+    """
+    global unbalanced_runs
     command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(lua)]
-    out = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 30)
-    return parse_wrk(out.stdout)
+    port = urlsplit(url).port
+    for _ in range(BALANCE_TRIES):
+        process = subprocess.Popen(command + [url], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(min(0.3, duration / 4))
+        split = connections_per_process(port)
+        out, _err = process.communicate(timeout=duration + 30)
+        if split is None or is_balanced(split, connections=connections, workers=workers):
+            return parse_wrk(out)
+        unbalanced_runs += 1
+    return parse_wrk(out)
+
+
+def connections_per_process(port: int) -> list[int] | None:
+    """The established connections on ``port`` held by each server process; None without ``ss``."""
+    if not shutil.which("ss"):
+        return None
+    out = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True
+    ).stdout
+    held: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        held[pid] = held.get(pid, 0) + 1
+    return sorted(held.values())
+
+
+def is_balanced(split: list[int], *, connections: int, workers: int) -> bool:
+    """Every worker holds at least half its even share of the connections."""
+    return len(split) == workers and min(split) >= max(1, connections // (2 * workers))
 
 
 def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path) -> dict:

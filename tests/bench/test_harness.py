@@ -85,3 +85,12 @@ def test_plain_output_becomes_a_section_and_failures_say_so(run_all):
     assert own == "## Web\n\ntable"
     failed = run_all.as_section("web", [], 2, "Traceback ...")
     assert failed.startswith("## bench/web.py\n\nFailed (exit status 2)") and "Traceback" in failed
+
+
+def test_a_run_counts_only_when_every_worker_holds_its_share_of_the_connections():
+    web = load("web")
+    assert web.is_balanced([4, 4], connections=8, workers=2)
+    assert web.is_balanced([2, 6], connections=8, workers=2)
+    assert not web.is_balanced([1, 7], connections=8, workers=2)
+    assert not web.is_balanced([8], connections=8, workers=2)  # the other worker holds none
+    assert not web.is_balanced([], connections=8, workers=2)
