@@ -21,7 +21,7 @@ urlpatterns = [
     # API: everything under /api/ (routers, schema, docs, JSON 404s) lives in mltop/api/urls.py.
     path("api/", include("mltop.api.urls")),
     path("livez", site_views.livez, name="livez"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", site_views.language_switch, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,7 +12,7 @@ from .models import Author, Project
 
 @require_GET
 def project_detail(request, slug):
-    def render_page(extra):
+    def render_page():
         try:
             page = cached_by_generation(
                 f"project:{slug}", lambda: ranking_selectors.project_page(slug=slug), timeout=LIVE_TIMEOUT
@@ -20,7 +20,7 @@ def project_detail(request, slug):
         except Project.DoesNotExist:
             raise Http404(_("No project with that slug.")) from None
         fragment_key = fragment(f"project:{slug}", timeout=LIVE_TIMEOUT)
-        context = {"page": page, "project": page.project, "fragment": fragment_key, **extra}
+        context = {"page": page, "project": page.project, "fragment": fragment_key}
         return render(request, "projects/project_detail.html", context)
 
     return cached_page(request, f"project:{slug}", render_page, timeout=LIVE_TIMEOUT)

@@ -4,10 +4,9 @@ Keys carry ``rankings_generation()``, which publishing and unpublishing bump, so
 makes every cached page stale at once without deleting keys one by one. Three layers, each
 keyed by the generation:
 
-- ``cached_page()``: the whole HTML page per URL and language. Every page carries the
-  reader's own CSRF token (the language switcher posts a form), so the page is rendered
-  with a placeholder in the token's place and each response gets the request's token put
-  back (``get_token``, which also sets the CSRF cookie as rendering the tag would).
+- ``cached_page()``: the whole HTML page per URL and language, the same bytes for every
+  reader: pages hold nothing of the reader's own (the language switcher is protected by
+  the browser's Origin headers, not a per-reader token: ``mltop.views.language_switch``).
 - ``fragment()``: the main content's HTML per language, for the ``{% cache %}`` tag, used
   when the whole page misses (another URL or language of a page whose data is cached).
 - ``cached_by_generation()``: the data behind a page.
@@ -17,7 +16,6 @@ from collections.abc import Callable
 from hashlib import sha256
 
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from mltop.caching import compute_once, generation
@@ -51,28 +49,16 @@ def fragment(name: str, *, timeout: int = SNAPSHOT_TIMEOUT) -> dict:
     return {"key": generation_key(name), "timeout": timeout}
 
 
-# Rendered in the token's place in a cached page. The replacement looks for the whole input
-# element: reader-supplied text is escaped when rendered, so it can never produce one.
-CSRF_PLACEHOLDER = "mltop-csrf-token-placeholder"
-_CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-_PLACEHOLDER_INPUT = _CSRF_INPUT.format(CSRF_PLACEHOLDER).encode()
-
-
-def cached_page(request, name: str, render_page: Callable[[dict], HttpResponse], *, timeout: int) -> HttpResponse:
-    """The page ``render_page(extra_context)`` renders, from the cache or rendered once and cached.
+def cached_page(request, name: str, render_page: Callable[[], HttpResponse], *, timeout: int) -> HttpResponse:
+    """The page ``render_page()`` renders, from the cache or rendered once and cached.
 
     Pages here show the same thing to every reader (staff included) in a language, so one
-    copy per URL (the form's ``next`` field holds the path and query) and language serves all;
-    only the CSRF token is the reader's own. ``render_page`` raises for pages that do not
-    exist (Http404), which are never cached.
+    copy per URL (the language form's ``next`` field holds the path and query) and language
+    serves all. ``render_page`` raises for pages that do not exist (Http404), which are never
+    cached.
     """
     key = generation_key(f"html:{name}:{get_language()}:{request.get_full_path()}")
     if key is None:
-        return render_page({})
-
-    def render():
-        return render_page({"csrf_token": CSRF_PLACEHOLDER}).content
-
-    content = compute_once(key, render, timeout=timeout, local=True)
-    mine = _CSRF_INPUT.format(get_token(request)).encode()
-    return HttpResponse(content.replace(_PLACEHOLDER_INPUT, mine))
+        return render_page()
+    content = compute_once(key, lambda: render_page().content, timeout=timeout, local=True)
+    return HttpResponse(content)

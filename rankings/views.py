@@ -51,9 +51,9 @@ def _known_id(pk: int) -> int:
 
 @require_GET
 def current_ranking(request):
-    def render_page(extra):
+    def render_page():
         page = cached_by_generation("ranking-current", selectors.ranking_current_page, timeout=LIVE_TIMEOUT)
-        context = {"page": page, "fragment": fragment("ranking-current", timeout=LIVE_TIMEOUT), **extra}
+        context = {"page": page, "fragment": fragment("ranking-current", timeout=LIVE_TIMEOUT)}
         return render(request, "rankings/current.html", context)
 
     return cached_page(request, "ranking-current", render_page, timeout=LIVE_TIMEOUT)
@@ -64,12 +64,12 @@ def snapshot_detail(request, pk):
     def build():
         return selectors.snapshot_page(pk=_known_id(pk))
 
-    def render_page(extra):
+    def render_page():
         try:
             page = cached_by_generation(f"snapshot:{pk}", build)
         except RankingSnapshot.DoesNotExist:
             raise Http404(_("No published snapshot with that id.")) from None
-        context = {"page": page, "fragment": fragment(f"snapshot:{pk}"), **extra}
+        context = {"page": page, "fragment": fragment(f"snapshot:{pk}")}
         return render(request, "rankings/snapshot_detail.html", context)
 
     return cached_page(request, f"snapshot:{pk}", render_page, timeout=SNAPSHOT_TIMEOUT)

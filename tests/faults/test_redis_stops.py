@@ -28,7 +28,7 @@ HTTP_TIMEOUT = 30  # generous: the machine may be busy; no assertion is about sp
 
 
 def main(html: str) -> str:
-    """A page's main content (the frame around it carries a per-request CSRF token)."""
+    """A page's main content."""
     return html[html.index("<main") : html.index("</main>")]
 
 
