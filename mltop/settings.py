@@ -307,6 +307,7 @@ REST_FRAMEWORK.update(
         # JSON in and out, errors included; people explore the API in the docs UI (/api/docs/).
         "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
         "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_CONTENT_NEGOTIATION_CLASS": "mltop.api.negotiation.JSONFirstNegotiation",
         "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
         "DEFAULT_PAGINATION_CLASS": "mltop.api.pagination.ApiPagination",
         "DEFAULT_THROTTLE_CLASSES": ["mltop.api.throttling.AnonymousClientThrottle"],

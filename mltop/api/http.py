@@ -14,6 +14,9 @@ from rest_framework.renderers import JSONRenderer
 
 from mltop.caching import compute_once
 
+# The request headers get_conditional_response() reads.
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
 
 def etag_of(content: bytes) -> str:
     return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
@@ -96,4 +99,6 @@ class ConditionalGetMixin:
         else:
             max_age, shared_max_age = self.cache_seconds()
             patch_cache_control(response, public=True, max_age=max_age, s_maxage=shared_max_age)
+        if not any(header in request.META for header in CONDITIONAL_HEADERS):
+            return response  # nothing to compare: spares parsing what is not there on most requests
         return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)

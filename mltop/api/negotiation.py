@@ -1,0 +1,28 @@
+"""Content negotiation that answers what nearly every client sends without parsing it.
+
+DRF's negotiation parses the Accept header into media types and reads the query string for
+a ``?format=`` override on every request; profiling a cached ranking showed that to be a
+fifth of what the API adds to a request. When the view's first renderer is JSON and the
+client sends no Accept header, ``*/*`` or ``application/json``, and no ``format``, DRF's
+answer is always that renderer with its own media type, so it is given at once. Anything
+else, a 406 included, goes through DRF's negotiation as before.
+"""
+
+from rest_framework.negotiation import DefaultContentNegotiation
+
+JSON = "application/json"
+ANY_JSON = ("*/*", JSON)
+
+
+class JSONFirstNegotiation(DefaultContentNegotiation):
+    def select_renderer(self, request, renderers, format_suffix=None):
+        first = renderers[0] if renderers else None
+        if (
+            first is not None
+            and first.media_type == JSON
+            and format_suffix is None
+            and request.META.get("HTTP_ACCEPT", "*/*") in ANY_JSON
+            and self.settings.URL_FORMAT_OVERRIDE not in request.GET
+        ):
+            return first, first.media_type
+        return super().select_renderer(request, renderers, format_suffix)
