@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/refresh.py --repos 10000
 
-Tracks N synthetic repositories in a fresh database (a new SQLite file, or --database-url
-pointing at an empty PostgreSQL database), serves them from the fake GitHub API in a separate
+Tracks N synthetic repositories in a fresh database (a new SQLite file; with a PostgreSQL
+DATABASE_URL, a new database beside it, "<name>_bench_refresh", dropped at the end; or
+--database-url pointing at an empty database), serves them from the fake GitHub API in a separate
 process over loopback HTTP, then refreshes all of them three times in this process:
 
 1. with a token: GraphQL, 100 repositories per request;
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,6 +57,20 @@ def serve_fake(conn, repos: int) -> None:
             return
 
 
+def postgres_beside(url: str, suffix: str, *, drop_only: bool = False) -> str:
+    """A new, empty PostgreSQL database named after ``url``'s plus ``suffix`` (dropped first)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}{suffix}"
+    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
 def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
@@ -66,7 +82,15 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="mltop-bench-")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
+    configured = os.environ.get("DATABASE_URL", "")
+    made_beside = None
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    elif configured.startswith(("postgres://", "postgresql://")):
+        made_beside = configured
+        os.environ["DATABASE_URL"] = postgres_beside(configured, "_bench_refresh")
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "ERROR")
     os.environ.pop("REDIS_URL", None)  # the budget and lock in local memory: one process, nothing shared
@@ -138,6 +162,9 @@ def main() -> None:
     parent.send("stop")
     parent.recv()
     fake.join(timeout=5)
+    if made_beside:
+        django.db.connections.close_all()
+        postgres_beside(made_beside, "_bench_refresh", drop_only=True)
 
 
 if __name__ == "__main__":
