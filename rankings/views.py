@@ -28,13 +28,15 @@ def _id_param(request, name: str, *, required: bool = True) -> int | None:
         if required:
             raise BadParameter(_("The “%(name)s” parameter is missing.") % {"name": name})
         return None
-    if not raw.isascii() or not raw.isdigit() or _bounded(raw) < 1:
+    if not raw.isascii() or not raw.isdigit() or bounded_id(raw) < 1:
         raise BadParameter(_("The “%(name)s” parameter must be a positive whole number.") % {"name": name})
     # Past any id, whatever its length (int() refuses more than 4,300 digits): not found, as any other.
-    return _bounded(raw)
+    return bounded_id(raw)
 
 
-def _bounded(digits: str) -> int:
+def bounded_id(digits: str) -> int:
+    """A string of ASCII digits as an int, or MAX_ID + 1 when it is past any id (int() refuses
+    more than 4,300 digits)."""
     digits = digits.lstrip("0") or "0"
     return int(digits) if len(digits) <= 18 else MAX_ID + 1
 
@@ -81,13 +83,13 @@ def snapshot_archive(request):
     try:
         jump = _id_param(request, "id", required=False)
         raw_page = request.GET.get("page", "1")
-        if not raw_page.isascii() or not raw_page.isdigit() or _bounded(raw_page) < 1:
+        if not raw_page.isascii() or not raw_page.isdigit() or bounded_id(raw_page) < 1:
             raise BadParameter(_("The “page” parameter must be a positive whole number."))
     except BadParameter as exc:
         return bad_request(request, str(exc))
     if jump is not None:
         return redirect("snapshot-detail", pk=jump)
-    number = _bounded(raw_page)
+    number = bounded_id(raw_page)
     try:
         archive = cached_by_generation(f"archive:{number}", lambda: selectors.snapshot_archive_page(page=number))
     except EmptyPage:

@@ -12,7 +12,7 @@ from mltop.caching import compute_once, generation
 
 from .. import selectors, services
 from ..models import RankingSnapshot
-from ..views import MAX_ID
+from ..views import MAX_ID, bounded_id
 from .filters import SnapshotFilter
 from .serializers import (
     CompareQuerySerializer,
@@ -94,7 +94,7 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
 
     def retrieve(self, request, *args, **kwargs):
         # An id no row can have is a 404 before it becomes part of a cache key.
-        if int(kwargs["pk"]) > MAX_ID:
+        if bounded_id(kwargs["pk"]) > MAX_ID:
             raise NotFound("No published snapshot with that id.")
         return self._cached_detail(f"snapshot:{kwargs['pk']}", self.get_object)
 
