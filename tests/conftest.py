@@ -46,6 +46,10 @@ def clear_app_cache():
     from mltop.caching import local_copies
 
     local_copies.clear()  # copies kept in this process, in front of the cache
+    from mltop.api.throttling import local_counters, redis_counters
+
+    local_counters.clear()  # throttle counts kept in this process
+    redis_counters.cache_clear()  # and those it knew from Redis
 
 
 @pytest.fixture(autouse=True)

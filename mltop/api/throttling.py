@@ -1,23 +1,38 @@
-"""Throttling of anonymous clients: a counter per client and fixed window, one cache call a request.
+"""Throttling of anonymous clients: a counter per client and fixed window.
 
 DRF's own throttles keep each client's list of request times and read it, then write it
 back: two round trips to Redis and a pickled list on every API request, which profiling
 showed to be the largest part of a cached ranking's cost on PostgreSQL + Redis. Here each
-client has one integer per window of the rate's period (``120/minute``: per minute),
-incremented in the cache (Redis INCR), so a request costs one call, two for a client's
-first request of a window. The price is the fixed window's: a client may send up to twice
-the rate across the boundary of two windows. Retry-After is the time left in the window.
+client has one integer per window of the rate's period (``120/minute``: per minute). With
+Redis the counters are shared by every process in batches (``counters.BatchedCounters``:
+one round trip per process every 50 ms, not one per request); with the local-memory cache,
+which is each process's own, they are kept in the process as well (``LocalCounters``).
+The price is the fixed window's: a client may send up to twice the rate across the boundary
+of two windows. Retry-After is the time left in the window.
 
 The rate is read from settings at each request (DRF copies DEFAULT_THROTTLE_RATES when the
-class is defined, so a rate changed in settings or by a test would not be seen). A cache
-that is down counts nothing and lets requests through, as it does for DRF's throttles.
+class is defined, so a rate changed in settings or by a test would not be seen). With Redis
+down, each process counts on its own until it is back.
 """
 
 import math
+from functools import cache as once
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django_redis.cache import RedisCache
 from rest_framework.throttling import AnonRateThrottle
+
+from .counters import BatchedCounters, LocalCounters
+
+local_counters = LocalCounters()
+
+
+@once
+def redis_counters() -> BatchedCounters:
+    from django_redis import get_redis_connection
+
+    return BatchedCounters(lambda: get_redis_connection("default"))
 
 
 class AnonymousClientThrottle(AnonRateThrottle):
@@ -36,18 +51,15 @@ class AnonymousClientThrottle(AnonRateThrottle):
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
         count = self._count(f"{client_key}:{window}", expires_in=self.window_ends - self.now + 1)
-        return count is None or count <= self.num_requests
+        return count <= self.num_requests
 
     @staticmethod
-    def _count(key: str, *, expires_in: float) -> int | None:
-        """This request's number in the window; None when the cache is down (django-redis
-        set to ignore connection errors answers None)."""
-        try:
-            return cache.incr(key)
-        except ValueError:  # the client's first request in this window
-            if cache.add(key, 1, timeout=math.ceil(expires_in)):
-                return 1
-            return cache.incr(key)  # another request of the client's created it meanwhile
+    def _count(key: str, *, expires_in: float) -> int:
+        """This request's number in the client's window."""
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):  # under the cache's key prefix, as any of its keys
+            return redis_counters().add(backend.make_key(key), ttl=math.ceil(expires_in))
+        return local_counters.add(key, ttl=math.ceil(expires_in))
 
     def wait(self):
         return max(1, math.ceil(self.window_ends - self.now))
