@@ -9,6 +9,9 @@ returns a constant (/livez, the ceiling), in three modes:
   from second to second; alternating makes it weigh on both alike);
 - miss: a second server whose cache keeps nothing (bench/_nocache_settings.py: the production
   settings with Django's DummyCache), so every request computes its response in full.
+Every wrk run is repeated while a gunicorn worker holds less than half its share of the
+connections: a worker that wakes first can accept them all, and the run then measures one
+worker, half the server, whatever the URL (load()).
 Then the project page and stats endpoint in miss mode on the large and a 100-project database,
 both served at once and measured in turn, to compare their costs.
 
@@ -503,7 +506,9 @@ def main() -> None:
         f"cached, {options.duration} runs of 1 s (figures: their means); miss: a server "
         "whose cache keeps nothing (Django's DummyCache), the full cost of the view. "
         f"Load: {CLIENTS:,} simulated readers behind one proxy (X-Forwarded-For, `API_NUM_PROXIES=1`), "
-        "so API throttling runs at its default rate on every API request.",
+        "so API throttling runs at its default rate on every API request. "
+        "A wrk run in which one gunicorn worker held fewer than half its share of the connections "
+        f"(read with `ss` during the run) was measured again: {unbalanced_runs} such runs in this report.",
         "",
         "### Cold (cache empty at the start)",
         "",
