@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -16,6 +17,19 @@ from mltop.caching import compute_once
 
 # The request headers get_conditional_response() reads.
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+# A ranking's Last-Modified is the same for every request until the next publish.
+_http_date = lru_cache(maxsize=1024)(http_date)
+
+
+@lru_cache(maxsize=64)
+def _public_cache_control(max_age: int, shared_max_age: int) -> str:
+    """What ``patch_cache_control(public=True, max_age=..., s_maxage=...)`` writes on a response
+    without Cache-Control, worked out once per pair of ages."""
+    response = HttpResponse()
+    patch_cache_control(response, public=True, max_age=max_age, s_maxage=shared_max_age)
+    return response.headers["Cache-Control"]
 
 
 def etag_of(content: bytes) -> str:
@@ -93,12 +107,14 @@ class ConditionalGetMixin:
             response.headers["ETag"] = etag
         timestamp = int(self.last_modified.timestamp()) if self.last_modified else None
         if timestamp is not None:
-            response.headers["Last-Modified"] = http_date(timestamp)
+            response.headers["Last-Modified"] = _http_date(timestamp)
         if request.user and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_cache=True)
-        else:
+        elif "Cache-Control" in response.headers:
             max_age, shared_max_age = self.cache_seconds()
             patch_cache_control(response, public=True, max_age=max_age, s_maxage=shared_max_age)
+        else:  # the usual case, and a hot path: the same few values again and again
+            response.headers["Cache-Control"] = _public_cache_control(*self.cache_seconds())
         if not any(header in request.META for header in CONDITIONAL_HEADERS):
             return response  # nothing to compare: spares parsing what is not there on most requests
         return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)

@@ -22,7 +22,11 @@ class JSONFirstNegotiation(DefaultContentNegotiation):
             and first.media_type == JSON
             and format_suffix is None
             and request.META.get("HTTP_ACCEPT", "*/*") in ANY_JSON
-            and self.settings.URL_FORMAT_OVERRIDE not in request.GET
+            and not self._format_asked(request)
         ):
             return first, first.media_type
         return super().select_renderer(request, renderers, format_suffix)
+
+    def _format_asked(self, request) -> bool:
+        # Most requests have no query string: no need to parse one to learn it has no format.
+        return bool(request.META.get("QUERY_STRING")) and self.settings.URL_FORMAT_OVERRIDE in request.GET
