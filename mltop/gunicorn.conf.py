@@ -25,3 +25,21 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker):
+    """Freeze what the worker has loaded (gc.freeze) so that Python's full collections skip it.
+
+    A full collection stops every thread of the process while it scans every tracked object.
+    Profiling the web benchmark's cold home page showed them at 45-85 ms each, several in the
+    first seconds of a worker, each holding up all of its in-flight requests (cold p99 71-190 ms
+    against 12 ms for /livez). With the objects loaded at start (Django, the apps, every view
+    module through the URLconf) in the permanent generation, the next ones took about 7 ms.
+    """
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module now, not at the first request
+    gc.collect()
+    gc.freeze()

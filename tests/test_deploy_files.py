@@ -2,8 +2,11 @@
 structure is checked, and every module their commands name is imported."""
 
 import importlib
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,3 +152,17 @@ def test_every_variable_the_code_reads_is_documented():
         read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)(?::-[^}]*)?\}", text))
     assert read - {"POSTGRES_USER", "POSTGRES_DB"}, "the patterns found nothing"
     assert read <= readme_variables(), sorted(read - readme_variables())
+
+
+def test_gunicorn_workers_freeze_what_they_loaded_before_serving():
+    code = (
+        "import gc, runpy, sys, django; django.setup();"
+        "hooks = runpy.run_path('mltop/gunicorn.conf.py'); hooks['post_worker_init'](None);"
+        "print(gc.get_freeze_count(), 'rankings.api.views' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mltop.settings", "DJANGO_DEBUG": "true"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    frozen, views_loaded = out.stdout.split()
+    assert int(frozen) > 50_000 and views_loaded == "True"
