@@ -400,9 +400,9 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["mltop.api.parsers.SizeLimitedJSONPa
 # Rendered pages and ranking API bodies are also kept in the process for up to 30 seconds,
 # and the rankings generation for a second (mltop/caching.py says why); False turns both off.
 CACHE_LOCAL_COPIES = True
-# Local memory (no Redis) holds one throttle history per anonymous API client for a minute
-# besides the pages. Django's default of 300 entries let a few hundred clients push out the
-# rankings generation (least recently used, since each process keeps its own copy), so every
+# Local memory (no Redis) holds pages, fragments and API bodies cached per URL. Django's
+# default of 300 entries let them (and, before the throttle kept its own counts, one entry
+# per anonymous API client) push out the rankings generation, least recently used, so every
 # page was rebuilt again and again under the web benchmark's 10,000 clients.
 if not REDIS_URL:
     CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 50_000
