@@ -28,6 +28,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import web  # noqa: E402 - bench/web.py: its PostgreSQL helpers
 
 
 def serve_fake(conn, repos: int) -> None:
@@ -57,20 +60,6 @@ def serve_fake(conn, repos: int) -> None:
             return
 
 
-def postgres_beside(url: str, suffix: str, *, drop_only: bool = False) -> str:
-    """A new, empty PostgreSQL database named after ``url``'s plus ``suffix`` (dropped first)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/')}{suffix}"
-    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
@@ -87,8 +76,10 @@ def main() -> None:
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     elif configured.startswith(("postgres://", "postgresql://")):
-        made_beside = configured
-        os.environ["DATABASE_URL"] = postgres_beside(configured, "_bench_refresh")
+        parts = urlsplit(configured)
+        made_beside = urlunsplit(parts._replace(path=f"{parts.path}_bench_refresh"))
+        web.create_postgres_database(made_beside, fresh=True)
+        os.environ["DATABASE_URL"] = made_beside
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
@@ -164,7 +155,7 @@ def main() -> None:
     fake.join(timeout=5)
     if made_beside:
         django.db.connections.close_all()
-        postgres_beside(made_beside, "_bench_refresh", drop_only=True)
+        web.drop_postgres_database(made_beside)
 
 
 if __name__ == "__main__":

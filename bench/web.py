@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -118,15 +119,29 @@ def database_urls(kind: str, projects: int, small: int) -> tuple[str, str]:
     return base, small_url
 
 
-def create_postgres_database(url: str) -> None:
+def create_postgres_database(url: str, *, fresh: bool = False) -> None:
+    """Create ``url``'s database if it is missing; ``fresh=True`` drops an existing one first."""
+    with _postgres_admin(url) as (conn, name):
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_postgres_database(url: str) -> None:
+    with _postgres_admin(url) as (conn, name):
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@contextmanager
+def _postgres_admin(url: str):
+    """A connection to the server's ``postgres`` database, and the name of ``url``'s database."""
     import psycopg
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+        yield conn, parts.path.lstrip("/")
 
 
 def server_env(database_url: str, static_root: Path) -> dict:
@@ -294,8 +309,8 @@ def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path) 
     """
     results = {}
 
-    def run(server, url, duration):
-        return load(wrk, server.base + url, duration=duration, connections=options.connections, lua=lua)
+    def run(server, url, duration, *, repeat=True):
+        return load(wrk, server.base + url, duration=duration, connections=options.connections, lua=lua, repeat=repeat)
 
     for label, path in paths.items():
         # Miss first, on a server whose cache keeps nothing: it also tells whether the URL
@@ -319,14 +334,7 @@ def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path) 
                 progress(f"ceiling before {path}")
                 before = run(server, CEILING, options.duration)
                 progress(f"cold {path}")
-                cold = load(
-                    wrk,
-                    server.base + path,
-                    duration=options.duration,
-                    connections=options.connections,
-                    lua=lua,
-                    repeat=False,
-                )
+                cold = run(server, path, options.duration, repeat=False)
                 if not cold.balanced and attempt < BALANCE_TRIES - 1:
                     continue  # measured again on a fresh server: a repeat here would start warm
                 results[(label, "cold")] = cold
