@@ -45,7 +45,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from rankings.models import RankingSnapshot, StatsSample
+    from rankings.models import RankingSnapshot
+    from stats.models import StatsSample
 
     call_command("migrate", verbosity=0)
     from projects.models import Project
@@ -78,7 +79,8 @@ def build(projects: int, days: int, snapshots: int) -> None:
     from django.utils import timezone
 
     from projects.models import Author, Authorship, Project, Topic
-    from rankings.models import RankingEntry, RankingSnapshot, StatsSample
+    from rankings.models import RankingEntry, RankingSnapshot
+    from stats.models import StatsSample
 
     rng = random.Random(20180201)  # noqa: S311 - reproducible fake data
     with transaction.atomic():

@@ -32,8 +32,9 @@ SIZES = (20, 200)
 def build(n_projects: int) -> dict:
     """``n_projects`` credited projects, a year of daily samples for one (ranked in every month), twelve top-10s."""
     from projects.models import Author, Authorship, Project, Topic
-    from rankings.models import RankingEntry, RankingSnapshot, StatsSample
+    from rankings.models import RankingEntry, RankingSnapshot
     from rankings.services import snapshot_publish
+    from stats.models import StatsSample
 
     topics = [Topic.objects.create(slug=f"topic-{i}", name=f"Topic {i}") for i in range(5)]
     authors = Author.objects.bulk_create(Author(name=f"Author {i}", slug=f"author-{i}") for i in range(n_projects))

@@ -86,7 +86,7 @@ print(json.dumps({"projects": len(rows)}))
 PROGRESS = """
 import json, datetime as dt
 from projects.models import Project
-from rankings.models import StatsSample
+from stats.models import StatsSample
 since = dt.datetime.fromisoformat(%(since)r)
 print(json.dumps({
     "fetched": Project.objects.filter(last_fetched_at__gte=since).count(),

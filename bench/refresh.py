@@ -99,10 +99,10 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from github.client import GitHubClient
     from projects.models import Project
-    from rankings import refresh
-    from rankings.github import GitHubClient
-    from rankings.models import StatsSample
+    from stats import refresh
+    from stats.models import StatsSample
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

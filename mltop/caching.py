@@ -163,10 +163,34 @@ GENERATION_SECONDS = 1.0
 _GENERATION_COPY = "rankings:generation"
 
 
+RANKINGS_GENERATION_KEY = "rankings:generation"
+
+
+def rankings_generation() -> int:
+    """The cache generation of published rankings: bumped on every publish and unpublish.
+
+    It never expires, and if the cache loses it anyway (eviction, a Redis restart) it starts
+    again from the clock, so a generation is never reused and no stale page can come back.
+    """
+    return cache.get_or_set(RANKINGS_GENERATION_KEY, time.time_ns, timeout=None)
+
+
+def generation_bump() -> None:
+    """Move every process to a new generation: called once a publish or unpublish commits."""
+    try:
+        try:
+            cache.incr(RANKINGS_GENERATION_KEY)
+        except ValueError:
+            cache.set(RANKINGS_GENERATION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS:
+        # The publish is committed; a cache that is down holds no pages to invalidate.
+        logger.error("could not bump the rankings cache generation", exc_info=True)
+    finally:
+        generation_changed()
+
+
 def generation() -> int | None:
     """The published-rankings generation, or None when the cache cannot be reached."""
-    from rankings.services import rankings_generation
-
     current = local_copies.get(_GENERATION_COPY) if settings.CACHE_LOCAL_COPIES else _MISSING
     if current is not _MISSING:
         return current

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from mltop import views as site_views
 from projects import views as project_views
@@ -9,9 +10,9 @@ from rankings.feeds import snapshot_feed
 urlpatterns = [
     path("", ranking_views.current_ranking, name="ranking-current"),
     path("rankings/<int:pk>/", ranking_views.snapshot_detail, name="snapshot-detail"),
-    path("projects/<slug:slug>/", project_views.project_detail, name="project-detail"),
+    path("projects/<slug:slug>/", ranking_views.project_detail, name="project-detail"),
     path("authors/<slug:slug>/", project_views.author_detail, name="author-detail"),
-    path("healthz", ranking_views.healthz, name="healthz"),
+    path("healthz", site_views.healthz, name="healthz"),
     # Reader pages (archive, compare, feed, badges).
     path("rankings/", ranking_views.snapshot_archive, name="snapshot-archive"),
     path("rankings/compare/", ranking_views.snapshot_compare, name="snapshot-compare"),
@@ -22,6 +23,11 @@ urlpatterns = [
     path("api/", include("mltop.api.urls")),
     path("livez", site_views.livez, name="livez"),
     path("i18n/setlang/", site_views.language_switch, name="set_language"),
+    # Samples moved from the rankings app to stats: bookmarks of the old admin list still work.
+    path(
+        "admin/rankings/statssample/",
+        RedirectView.as_view(url="/admin/stats/statssample/", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -8,6 +9,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 from modern_csrf.decorators import csrf_protect as cross_origin_protect
+
+from .health import broker_status
 
 
 @never_cache
@@ -51,3 +54,19 @@ def bad_request(request, exception=None):
         return JsonResponse({"detail": message or _("Bad request.")}, status=status)
     # A page: 400 even for a body too large, so browsers show our page with its message.
     return render(request, "400.html", {"message": message}, status=400)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Readiness: the database and the Celery broker, each reported; 503 when either is down."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = {"status": "ok", "vendor": connection.vendor}
+    except Exception as exc:  # any driver error means the database is down for us
+        database = {"status": "down", "vendor": connection.vendor, "error": exc.__class__.__name__}
+    checks = {"database": database, "broker": broker_status(timeout=settings.HEALTHZ_BROKER_TIMEOUT)}
+    healthy = all(check["status"] == "ok" for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)

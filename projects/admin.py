@@ -1,12 +1,11 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from github.repo_urls import InvalidGitHubURL, parse_github_url
 from mltop.adminwidgets import SafeAutocompleteMixin
 
-from .github_urls import InvalidGitHubURL, parse_github_url
 from .models import FETCHED_FIELDS, Author, Authorship, Project, Topic
 from .selectors import project_with_repository
 
@@ -99,7 +98,6 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["topics"]
     inlines = [AuthorshipInline]
-    actions = ["refresh_now"]
     readonly_fields = list(FETCHED_FIELDS)
     fieldsets = [
         (None, {"fields": ["name", "slug", "repo_url", "description", "topics", "paper_urls", "demo_url"]}),
@@ -111,35 +109,6 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description=_("fetch error"))
     def fetch_error_short(self, project):
         return project.fetch_error[:60]
-
-    @admin.action(description=_("Refresh GitHub figures now"))
-    def refresh_now(self, request, queryset):
-        from kombu.exceptions import OperationalError
-
-        from rankings.tasks import refresh_enqueue
-
-        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-        try:
-            # The projects are committed already: send now, so a broker failure is reported here.
-            refresh_enqueue(project_ids=ids, on_commit=False)
-        except OperationalError as exc:
-            self.message_user(
-                request,
-                _("The task queue cannot be reached (%(error)s); nothing was queued. Is the broker running?")
-                % {"error": exc},
-                messages.ERROR,
-            )
-            return
-        self.message_user(
-            request,
-            ngettext(
-                "Queued a refresh of %(count)d project; its figures update when the worker has fetched them.",
-                "Queued a refresh of %(count)d projects; their figures update when the worker has fetched them.",
-                len(ids),
-            )
-            % {"count": len(ids)},
-            messages.SUCCESS,
-        )
 
 
 @admin.register(Author)

@@ -3,7 +3,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .github_urls import github_html_url
+from github.repo_urls import github_html_url
 
 
 class Topic(models.Model):

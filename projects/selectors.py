@@ -1,7 +1,6 @@
 """Reads of the catalogue shared by pages and the API."""
 
-from django.db.models import Count, DateField, Max, Prefetch
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models import Count, Prefetch
 
 from .models import Author, Project
 
@@ -36,33 +35,4 @@ def author_with_projects():
     """Authors whose ``projects`` come prefetched by name, for a detail page or endpoint: two queries."""
     return authors_with_project_count().prefetch_related(
         Prefetch("projects", queryset=Project.objects.order_by("name", "pk"))
-    )
-
-
-def project_stats_series(*, project: Project, interval: str, since=None, until=None) -> list[dict]:
-    """A project's samples downsampled to one point per day, week or month, in one query.
-
-    The database groups the samples (Trunc* on the capture date) and keeps each period's
-    highest figures and the number of samples behind them, so the response stays small
-    whatever the history's length. Weeks start on Monday.
-    """
-    from rankings.models import StatsSample  # rankings depends on projects, not the other way round
-
-    trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[interval]
-    samples = StatsSample.objects.filter(project=project)
-    if since is not None:
-        samples = samples.filter(captured_on__gte=since)
-    if until is not None:
-        samples = samples.filter(captured_on__lte=until)
-    return list(
-        samples.annotate(period=trunc("captured_on", output_field=DateField()))
-        .values("period")
-        .annotate(
-            stars=Max("stars"),
-            forks=Max("forks"),
-            watchers=Max("watchers"),
-            open_issues=Max("open_issues"),
-            samples=Count("id"),
-        )
-        .order_by("period")
     )

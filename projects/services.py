@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from .github_urls import InvalidGitHubURL, parse_github_url
+from github.repo_urls import InvalidGitHubURL, parse_github_url
+
 from .models import Author, Authorship, Project, Topic
 
 

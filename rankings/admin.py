@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from mltop.adminwidgets import SafeAutocompleteMixin
 
 from . import services
-from .models import RankingEntry, RankingSnapshot, StatsSample
+from .models import RankingEntry, RankingSnapshot
 
 
 class RankingEntryForm(forms.ModelForm):
@@ -151,18 +151,3 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
                 format_html(_('Started the draft <a href="{}">{}</a>.'), url, edition.title),
                 messages.SUCCESS,
             )
-
-
-@admin.register(StatsSample)
-class StatsSampleAdmin(admin.ModelAdmin):
-    list_display = ["project", "captured_on", "stars", "forks", "watchers", "open_issues", "source"]
-    list_filter = ["source"]
-    search_fields = ["project__name", "project__repo_owner", "project__repo_name"]
-    list_select_related = ["project"]
-    date_hierarchy = "captured_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

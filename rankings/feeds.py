@@ -7,8 +7,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from mltop.pagecache import cached_by_generation
+
 from . import selectors
-from .pagecache import cached_by_generation
 
 
 class SnapshotFeed(Feed):

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.db import connection
 
 from projects.models import Project
+from stats.models import StatsSample
 
-from .models import StatsSample
 from .scoring import SPIKE_MIN_HISTORY, Figures, Parameters
 
 

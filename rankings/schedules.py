@@ -17,7 +17,7 @@ BUILD_SNAPSHOT_SCHEDULE = {
 DEFAULT_SCHEDULES = [
     {
         "name": "Refresh GitHub figures every 6 hours",
-        "task": "rankings.tasks.refresh_all",
+        "task": "stats.refresh_all",
         "crontab": {"minute": "0", "hour": "*/6", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
         "description": "Fetch stars, forks, watchers and open issues of every tracked project.",
     },

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from projects.github_urls import parse_github_url
+from github.repo_urls import parse_github_url
 from projects.models import Author, Authorship, Project, Topic
+from stats.models import StatsSample
 
-from .models import RankingEntry, RankingSnapshot, StatsSample
+from .models import RankingEntry, RankingSnapshot
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "mybridge-2018-02.json"
 

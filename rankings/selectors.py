@@ -9,9 +9,10 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from projects.models import Authorship, Project
+from stats.models import StatsSample
 
 from .building import Ranked, compute_ranking
-from .models import RankingEntry, RankingSnapshot, StatsSample
+from .models import RankingEntry, RankingSnapshot
 from .scoring import Parameters
 
 

@@ -2,21 +2,21 @@
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mltop import caching, locks
 from projects.models import Project
+from stats.models import StatsSample
 
 from .building import compute_ranking
-from .models import RankingEntry, RankingSnapshot, StatsSample
+from .models import RankingEntry, RankingSnapshot
 from .scoring import METHOD, Parameters
 from .selectors import previous_published
 
@@ -24,8 +24,6 @@ from .selectors import previous_published
 MAX_TOP_K = 32767
 
 logger = logging.getLogger(__name__)
-
-RANKINGS_GENERATION_KEY = "rankings:generation"
 
 
 def ranks_problem(ranks: Iterable[int]) -> str:
@@ -45,30 +43,6 @@ def ranks_problem(ranks: Iterable[int]) -> str:
             "missing": ", ".join(map(str, missing)),
         }
     return ""
-
-
-def rankings_generation() -> int:
-    """The cache generation of published rankings: bumped on every publish and unpublish.
-
-    It never expires, and if the cache loses it anyway (eviction, a Redis restart) it starts
-    again from the clock, so a generation is never reused and no stale page can come back.
-    """
-    return cache.get_or_set(RANKINGS_GENERATION_KEY, time.time_ns, timeout=None)
-
-
-def _bump_rankings_generation() -> None:
-    from mltop.caching import CACHE_ERRORS, generation_changed
-
-    try:
-        try:
-            cache.incr(RANKINGS_GENERATION_KEY)
-        except ValueError:
-            cache.set(RANKINGS_GENERATION_KEY, time.time_ns(), timeout=None)
-    except CACHE_ERRORS:
-        # The publish is committed; a cache that is down holds no pages to invalidate.
-        logger.error("could not bump the rankings cache generation", exc_info=True)
-    finally:
-        generation_changed()
 
 
 @transaction.atomic
@@ -91,7 +65,7 @@ def snapshot_publish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     snapshot.status = RankingSnapshot.Status.PUBLISHED
     snapshot.published_at = timezone.now()
     snapshot.save(update_fields=["status", "published_at"])
-    transaction.on_commit(_bump_rankings_generation)
+    transaction.on_commit(caching.generation_bump)
     return snapshot
 
 
@@ -104,7 +78,7 @@ def snapshot_unpublish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     snapshot.status = RankingSnapshot.Status.DRAFT
     snapshot.published_at = None
     snapshot.save(update_fields=["status", "published_at"])
-    transaction.on_commit(_bump_rankings_generation)
+    transaction.on_commit(caching.generation_bump)
     return snapshot
 
 
@@ -193,6 +167,18 @@ def snapshot_build(
     if settings.RANKING_AUTO_PUBLISH if publish is None else publish:
         snapshot = snapshot_publish(snapshot=snapshot)
     return snapshot
+
+
+BUILD_SNAPSHOT_LOCK = "rankings:build-snapshot-lock"
+# Longer than any build takes (the 10,000-project benchmark builds in well under a minute),
+# short enough that a crashed worker does not block the next day's build.
+BUILD_SNAPSHOT_LOCK_SECONDS = 30 * 60
+
+
+def snapshot_build_scheduled(*, as_of: dt.date | None = None, top_k: int | None = None) -> RankingSnapshot | None:
+    """``snapshot_build`` under the build lock: None when another build is running."""
+    with locks.held(BUILD_SNAPSHOT_LOCK, timeout=BUILD_SNAPSHOT_LOCK_SECONDS) as acquired:
+        return snapshot_build(as_of=as_of, top_k=top_k) if acquired else None
 
 
 @transaction.atomic

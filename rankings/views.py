@@ -1,20 +1,17 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage
-from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mltop.ids import MAX_ID, positive_number
+from mltop.pagecache import LIVE_TIMEOUT, SNAPSHOT_TIMEOUT, cached_by_generation, cached_page, fragment
 from projects.models import Project
 
-from . import charts, health, scoring, selectors
+from . import charts, scoring, selectors
 from .models import RankingSnapshot
-from .pagecache import LIVE_TIMEOUT, SNAPSHOT_TIMEOUT, cached_by_generation, cached_page, fragment
-
-MAX_ID = 2**63 - 1  # the largest primary key; bigger numbers cannot name a row
 
 
 class BadParameter(ValueError):
@@ -28,17 +25,11 @@ def _id_param(request, name: str, *, required: bool = True) -> int | None:
         if required:
             raise BadParameter(_("The “%(name)s” parameter is missing.") % {"name": name})
         return None
-    if not raw.isascii() or not raw.isdigit() or bounded_id(raw) < 1:
+    number = positive_number(raw)
+    if number is None:
         raise BadParameter(_("The “%(name)s” parameter must be a positive whole number.") % {"name": name})
-    # Past any id, whatever its length (int() refuses more than 4,300 digits): not found, as any other.
-    return bounded_id(raw)
-
-
-def bounded_id(digits: str) -> int:
-    """A string of ASCII digits as an int, or MAX_ID + 1 when it is past any id (int() refuses
-    more than 4,300 digits)."""
-    digits = digits.lstrip("0") or "0"
-    return int(digits) if len(digits) <= 18 else MAX_ID + 1
+    # Past any id, whatever its length: not found, as any other.
+    return number
 
 
 def bad_request(request, message: str):
@@ -78,18 +69,33 @@ def snapshot_detail(request, pk):
 
 
 @require_GET
+def project_detail(request, slug):
+    def render_page():
+        try:
+            page = cached_by_generation(
+                f"project:{slug}", lambda: selectors.project_page(slug=slug), timeout=LIVE_TIMEOUT
+            )
+        except Project.DoesNotExist:
+            raise Http404(_("No project with that slug.")) from None
+        fragment_key = fragment(f"project:{slug}", timeout=LIVE_TIMEOUT)
+        context = {"page": page, "project": page.project, "fragment": fragment_key}
+        return render(request, "projects/project_detail.html", context)
+
+    return cached_page(request, f"project:{slug}", render_page, timeout=LIVE_TIMEOUT)
+
+
+@require_GET
 def snapshot_archive(request):
     """The archive; ``?id=`` jumps to one snapshot, so the menu on every ranking works without JS."""
     try:
         jump = _id_param(request, "id", required=False)
-        raw_page = request.GET.get("page", "1")
-        if not raw_page.isascii() or not raw_page.isdigit() or bounded_id(raw_page) < 1:
+        number = positive_number(request.GET.get("page", "1"))
+        if number is None:
             raise BadParameter(_("The “page” parameter must be a positive whole number."))
     except BadParameter as exc:
         return bad_request(request, str(exc))
     if jump is not None:
         return redirect("snapshot-detail", pk=jump)
-    number = bounded_id(raw_page)
     try:
         archive = cached_by_generation(f"archive:{number}", lambda: selectors.snapshot_archive_page(page=number))
     except EmptyPage:
@@ -169,19 +175,3 @@ def methodology(request):
         "removed": selectors.projects_removed(),
     }
     return render(request, "rankings/methodology.html", context)
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """Readiness: the database and the Celery broker, each reported; 503 when either is down."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = {"status": "ok", "vendor": connection.vendor}
-    except Exception as exc:  # any driver error means the database is down for us
-        database = {"status": "down", "vendor": connection.vendor, "error": exc.__class__.__name__}
-    checks = {"database": database, "broker": health.broker_status(timeout=settings.HEALTHZ_BROKER_TIMEOUT)}
-    healthy = all(check["status"] == "ok" for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)

@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from rankings.models import RankingSnapshot, StatsSample
+from rankings.models import RankingSnapshot
 from rankings.services import snapshot_publish
+from stats.models import StatsSample
 
 from . import factories
 

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from projects.models import Author, Authorship, Project, Topic
-from rankings.models import RankingEntry, RankingSnapshot, StatsSample
+from rankings.models import RankingEntry, RankingSnapshot
+from stats.models import StatsSample
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

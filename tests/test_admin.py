@@ -12,7 +12,7 @@ ADMIN_PAGES = [
     "/admin/projects/author/",
     "/admin/projects/topic/",
     "/admin/rankings/rankingsnapshot/",
-    "/admin/rankings/statssample/",
+    "/admin/stats/statssample/",
 ]
 
 
@@ -170,3 +170,9 @@ def test_published_snapshots_are_read_only_in_admin(staff_client, seeded):
     assert 'name="title"' not in content
     assert 'name="entries-0-rank"' not in content
     assert staff_client.get(f"/admin/rankings/rankingsnapshot/{seeded.pk}/delete/").status_code == 403
+
+
+def test_the_old_admin_address_of_samples_redirects_to_the_stats_app(admin_client):
+    response = admin_client.get("/admin/rankings/statssample/?source=github")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/stats/statssample/?source=github"

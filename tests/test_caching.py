@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from mltop.caching import _MISSING, GENERATION_SECONDS, LocalCopies, compute_once, generation
-from rankings.services import RANKINGS_GENERATION_KEY, snapshot_publish, snapshot_unpublish
+from mltop.caching import _MISSING, GENERATION_SECONDS, RANKINGS_GENERATION_KEY, LocalCopies, compute_once, generation
+from rankings.services import snapshot_publish, snapshot_unpublish
 
 
 def _closed_port() -> int:

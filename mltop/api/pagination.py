@@ -4,13 +4,7 @@ from django.conf import settings
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-
-def _whole_number(raw: str) -> int | None:
-    """A positive whole number in ASCII digits, or None: str.isdigit() alone also takes '¹' and
-    '٣', and int() refuses strings of more than 4,300 digits, both of which would be a 500."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) >= 1:
-        return int(raw)
-    return None
+from mltop.ids import MAX_ID, positive_number
 
 
 class ApiPagination(PageNumberPagination):
@@ -26,14 +20,14 @@ class ApiPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        size = _whole_number(raw)
+        size = positive_number(raw)
         if size is None:
             raise ValidationError({"page_size": [f"Page size must be a whole number from 1 (got {raw[:40]!r})."]})
         return min(size, self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if _whole_number(raw) is None:
+        if (positive_number(raw) or MAX_ID + 1) > MAX_ID:
             raise ValidationError({"page": [f"Page must be a whole number from 1 (got {raw[:40]!r})."]})
         try:
             return super().paginate_queryset(queryset, request, view)

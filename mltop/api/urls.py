@@ -4,8 +4,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from projects.api.views import AuthorViewSet, ProjectViewSet
-from rankings.api.views import RankingSnapshotViewSet
+from projects.api.views import AuthorViewSet
+from rankings.api.views import ProjectViewSet, RankingSnapshotViewSet
 
 from .exceptions import api_not_found
 

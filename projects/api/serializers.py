@@ -1,12 +1,32 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.fields import empty
 
-from rankings.api.serializers import AuthorCreditSerializer
-
-from ..models import Author, Project
+from ..models import Author, Authorship, Project
 
 CREDIT = {"name": "Charles Beattie", "slug": "charles-beattie", "kind": "person", "affiliation": "DeepMind"}
+
+
+class AuthorCreditSerializer(serializers.ModelSerializer):
+    """One credit on a project: the author's public facts, in credit order."""
+
+    name = serializers.CharField(source="author.name")
+    slug = serializers.CharField(source="author.slug")
+    kind = serializers.ChoiceField(source="author.kind", choices=Author.Kind.choices)
+    affiliation = serializers.CharField(source="author.affiliation")
+
+    class Meta:
+        model = Authorship
+        fields = ["name", "slug", "kind", "affiliation"]
+
+
+class ProjectSummarySerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(read_only=True, help_text="Canonical owner/name on GitHub.")
+    html_url = serializers.URLField(read_only=True)
+    authors = AuthorCreditSerializer(source="authorships", many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["slug", "name", "full_name", "html_url", "authors", "authors_et_al"]
 
 
 @extend_schema_serializer(
@@ -159,82 +179,6 @@ class ProjectStatusSerializer(serializers.Serializer):
     status_reason = StrictCharField(
         required=False, allow_blank=True, help_text="Shown publicly when a project is excluded."
     )
-
-
-class _PresentMeansGiven:
-    """In a query string, ``?since=`` is a mistake to report, not a parameter left out (DRF's default)."""
-
-    def get_value(self, dictionary):
-        return dictionary.get(self.field_name, empty)
-
-
-class QueryDateField(_PresentMeansGiven, serializers.DateField):
-    pass
-
-
-class QueryChoiceField(_PresentMeansGiven, serializers.ChoiceField):
-    pass
-
-
-class StatsQuerySerializer(serializers.Serializer):
-    since = QueryDateField(required=False, help_text="First day (YYYY-MM-DD), inclusive.")
-    until = QueryDateField(required=False, help_text="Last day (YYYY-MM-DD), inclusive.")
-    interval = QueryChoiceField(choices=["day", "week", "month"], default="day", help_text="Period per point.")
-
-    def validate(self, attrs):
-        since, until = attrs.get("since"), attrs.get("until")
-        if since and until and since > until:
-            raise serializers.ValidationError({"since": ["since must be on or before until."]})
-        return attrs
-
-
-class StatsPointSerializer(serializers.Serializer):
-    period = serializers.DateField(help_text="First day of the period.")
-    stars = serializers.IntegerField(help_text="Highest star count captured in the period.")
-    forks = serializers.IntegerField(allow_null=True)
-    watchers = serializers.IntegerField(allow_null=True)
-    open_issues = serializers.IntegerField(allow_null=True)
-    samples = serializers.IntegerField(help_text="Captures aggregated into this point.")
-
-
-@extend_schema_serializer(
-    examples=[
-        OpenApiExample(
-            "By month",
-            value={
-                "project": "psychlab",
-                "interval": "month",
-                "since": "2018-01-01",
-                "until": None,
-                "points": [
-                    {
-                        "period": "2018-02-01",
-                        "stars": 4774,
-                        "forks": 1400,
-                        "watchers": 380,
-                        "open_issues": 52,
-                        "samples": 1,
-                    },
-                    {
-                        "period": "2018-03-01",
-                        "stars": 5012,
-                        "forks": 1431,
-                        "watchers": 391,
-                        "open_issues": 49,
-                        "samples": 31,
-                    },
-                ],
-            },
-            response_only=True,
-        )
-    ]
-)
-class ProjectStatsSerializer(serializers.Serializer):
-    project = serializers.SlugField()
-    interval = serializers.ChoiceField(choices=["day", "week", "month"])
-    since = serializers.DateField(allow_null=True)
-    until = serializers.DateField(allow_null=True)
-    points = StatsPointSerializer(many=True)
 
 
 AUTHOR = {

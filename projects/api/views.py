@@ -2,13 +2,10 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from mltop.api.http import ConditionalGetMixin
 from mltop.api.permissions import ModelPermissionsOrAnonReadOnly
-from rankings import selectors as ranking_selectors
-from rankings.api.serializers import ProjectRankSerializer
 
 from .. import selectors, services
 from ..models import Author, Project
@@ -19,9 +16,7 @@ from .serializers import (
     ProjectCreateSerializer,
     ProjectDetailSerializer,
     ProjectListSerializer,
-    ProjectStatsSerializer,
     ProjectStatusSerializer,
-    StatsQuerySerializer,
 )
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
@@ -72,7 +67,7 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         project = self.get_object()
-        self.last_modified = _project_last_modified(project)
+        self.last_modified = project_last_modified(project)
         return Response(ProjectDetailSerializer(project, context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -81,7 +76,7 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         responses={201: ProjectDetailSerializer},
     )
     def create(self, request):
-        data = _valid(ProjectCreateSerializer, request.data)
+        data = validated(ProjectCreateSerializer, request.data)
         project = services.project_create_from_url(**data)
         return Response(self._detail_data(project.slug), status=status.HTTP_201_CREATED)
 
@@ -93,44 +88,13 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, slug=None):
         project = self.get_object()
-        data = _valid(ProjectStatusSerializer, request.data)
+        data = validated(ProjectStatusSerializer, request.data)
         services.project_set_status(project=project, status=data["status"], reason=data.get("status_reason"))
         return Response(self._detail_data(project.slug))
 
     def _detail_data(self, slug):
         project = selectors.projects_for_api().get(slug=slug)
         return ProjectDetailSerializer(project, context=self.get_serializer_context()).data
-
-    @extend_schema(
-        summary="A project's figures over time, one point per day, week or month",
-        parameters=[PROJECT_SLUG, StatsQuerySerializer],
-        responses=ProjectStatsSerializer,
-    )
-    @action(detail=True, filterset_class=None, pagination_class=None)
-    def stats(self, request, slug=None):
-        query = _valid(StatsQuerySerializer, request.query_params)
-
-        def build():
-            project = self.get_object()
-            self.last_modified = _project_last_modified(project)
-            points = selectors.project_stats_series(project=project, **query)
-            body = {"project": project.slug, "since": None, "until": None, **query, "points": points}
-            return ProjectStatsSerializer(body).data
-
-        return self.cached_by_url(request, build, timeout=settings.API_CACHE_MAX_AGE)
-
-    @extend_schema(
-        summary="A project's rank in each published snapshot, oldest first",
-        parameters=[PROJECT_SLUG],
-        responses=ProjectRankSerializer(many=True),
-    )
-    @action(detail=True, filterset_class=None, pagination_class=None)
-    def ranks(self, request, slug=None):
-        project = self.get_object()
-        entries = ranking_selectors.project_rank_history(project_id=project.pk)
-        if entries:
-            self.last_modified = max(e.snapshot.published_at or e.snapshot.taken_at for e in entries)
-        return Response(ProjectRankSerializer(entries, many=True).data)
 
 
 @extend_schema_view(
@@ -153,12 +117,12 @@ class AuthorViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return AuthorDetailSerializer if self.action == "retrieve" else AuthorListSerializer
 
 
-def _valid(serializer_class, data) -> dict:
+def validated(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
-def _project_last_modified(project):
+def project_last_modified(project):
     """Fetches and additions are the changes we can date; editorial edits change the ETag instead."""
     return max(filter(None, [project.added_at, project.last_fetched_at]))

@@ -1,33 +1,10 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from projects.models import Author, Authorship, Project
+from projects.api.serializers import ProjectSummarySerializer
 
 from ..models import RankingEntry, RankingSnapshot
 from ..selectors import entry_movement
-
-
-class AuthorCreditSerializer(serializers.ModelSerializer):
-    """One credit on a project: the author's public facts, in credit order."""
-
-    name = serializers.CharField(source="author.name")
-    slug = serializers.CharField(source="author.slug")
-    kind = serializers.ChoiceField(source="author.kind", choices=Author.Kind.choices)
-    affiliation = serializers.CharField(source="author.affiliation")
-
-    class Meta:
-        model = Authorship
-        fields = ["name", "slug", "kind", "affiliation"]
-
-
-class ProjectSummarySerializer(serializers.ModelSerializer):
-    full_name = serializers.CharField(read_only=True, help_text="Canonical owner/name on GitHub.")
-    html_url = serializers.URLField(read_only=True)
-    authors = AuthorCreditSerializer(source="authorships", many=True, read_only=True)
-
-    class Meta:
-        model = Project
-        fields = ["slug", "name", "full_name", "html_url", "authors", "authors_et_al"]
 
 
 class BreakdownComponentSerializer(serializers.Serializer):

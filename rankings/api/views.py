@@ -9,13 +9,17 @@ from rest_framework.response import Response
 from mltop.api.http import ConditionalGetMixin, RenderedBody
 from mltop.api.permissions import ModelPermissionsOrAnonReadOnly
 from mltop.caching import compute_once, generation
+from mltop.ids import MAX_ID, bounded_id
+from projects.api.views import PROJECT_SLUG
+from projects.api.views import ProjectViewSet as CatalogueProjectViewSet
+from stats.api.views import ProjectStatsMixin
 
 from .. import selectors, services
 from ..models import RankingSnapshot
-from ..views import MAX_ID, bounded_id
 from .filters import SnapshotFilter
 from .serializers import (
     CompareQuerySerializer,
+    ProjectRankSerializer,
     RankingSnapshotDetailSerializer,
     RankingSnapshotSerializer,
     SnapshotComparisonSerializer,
@@ -137,3 +141,24 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
         snapshot = self.get_queryset().get(pk=snapshot.pk)
         entries = selectors.entries_for_display(snapshot)
         return Response(RankingSnapshotDetailSerializer(snapshot, context={"entries": entries}).data)
+
+
+class ProjectRanksMixin:
+    """``/api/projects/<slug>/ranks/``: the project viewset's place in each published snapshot."""
+
+    @extend_schema(
+        summary="A project's rank in each published snapshot, oldest first",
+        parameters=[PROJECT_SLUG],
+        responses=ProjectRankSerializer(many=True),
+    )
+    @action(detail=True, filterset_class=None, pagination_class=None)
+    def ranks(self, request, slug=None):
+        project = self.get_object()
+        entries = selectors.project_rank_history(project_id=project.pk)
+        if entries:
+            self.last_modified = max(e.snapshot.published_at or e.snapshot.taken_at for e in entries)
+        return Response(ProjectRankSerializer(entries, many=True).data)
+
+
+class ProjectViewSet(ProjectRanksMixin, ProjectStatsMixin, CatalogueProjectViewSet):
+    """The catalogue: readable by anyone; editors with model permissions add projects and set their status."""

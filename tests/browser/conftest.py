@@ -83,8 +83,8 @@ def artifacts():
 @pytest.fixture
 def reader_world(transactional_db):
     """The Mybridge seed, ninety days of star samples, and a newer computed ranking."""
-    from rankings.models import StatsSample
     from rankings.seeding import seed_load
+    from stats.models import StatsSample
     from tests import factories
     from tests.builders import publish_snapshot
 

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.django_db
 
 def due_run(name: str) -> PeriodicTask:
     clocked = ClockedSchedule.objects.create(clocked_time=timezone.now() - dt.timedelta(seconds=1))
-    return PeriodicTask.objects.create(name=name, task="rankings.tasks.refresh_all", clocked=clocked, one_off=True)
+    return PeriodicTask.objects.create(name=name, task="stats.refresh_all", clocked=clocked, one_off=True)
 
 
 def sent(redis_server, queue) -> Counter:

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
+from github.client import GitHubClient
 from projects.models import Project
-from rankings import refresh, tasks
-from rankings.github import GitHubClient
-from rankings.models import StatsSample
+from stats import fetching, refresh, services, tasks
+from stats.models import StatsSample
 
 TOKEN = "ghp_testtoken0123456789abcdefghijklmnopqrstu"
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
@@ -111,7 +111,7 @@ def test_several_repositories_failing_in_a_row_is_an_outage_and_stops_the_batch(
     result = run(ids, fake_github)
     assert result.outage and result.summary.failed == 8
     # Three repositories in a row, two attempts each; the other five are not asked at all.
-    assert fake_github.count() - asked == refresh.OUTAGE_STREAK * 2
+    assert fake_github.count() - asked == fetching.OUTAGE_STREAK * 2
     assert figures(ids) == before
     assert all("503" in p.fetch_error for p in Project.objects.filter(pk__in=ids))
     assert samples(ids) == {pk: 100 + i for i, pk in enumerate(ids)}
@@ -124,8 +124,8 @@ def test_a_batch_task_with_some_failed_repositories_finishes_its_run_without_a_r
     ids = refreshed_once
     fake_github.fail_next(4, status=500, paths=("/repos/org/r4",))  # every attempt of the task's client
     fake_github.malformed_next(1, paths=("/repos/org/r6",))
-    refresh.refresh_run_start(run_id="run-faults", batch_count=1)
+    services.refresh_run_start(run_id="run-faults", batch_count=1)
     summary = tasks.refresh_batch.apply(args=[ids, "run-faults"]).get()
     assert (summary["refreshed"], summary["failed"]) == (6, 2)
-    assert refresh.refresh_run_active() is None  # the run is over: no retry of the whole batch
+    assert services.refresh_run_active() is None  # the run is over: no retry of the whole batch
     assert samples(ids) == {pk: (100 + i if i in (4, 6) else 1000 + i) for i, pk in enumerate(ids)}

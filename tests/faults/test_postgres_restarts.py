@@ -59,7 +59,7 @@ def test_a_postgresql_restart_during_a_refresh_is_retried_without_duplicating_or
     release = fake_github.hold_next(paths=(f"/repos/{projects[3][1]}/{projects[3][2]}",))
     worker = processes.worker(env)
 
-    broker.send_task("rankings.tasks.refresh_all")
+    broker.send_task("stats.refresh_all")
     assert wait_for(lambda: fake_github.pending_injections() == 0, timeout=60), "the batch never reached GitHub"
     postgres_cluster.restart()  # while the batch holds an open connection, waiting for GitHub
     release.set()

@@ -14,9 +14,9 @@ import pytest
 import requests
 
 from projects.models import Project
-from rankings.models import StatsSample
+from stats.models import StatsSample
 from tests.factories import StaffUserFactory
-from tests.rankings.test_worker import serve_seed_projects
+from tests.stats.test_worker import serve_seed_projects
 
 from .conftest import test_database_url, wait_for
 

@@ -16,8 +16,8 @@ import pytest
 from django.db.models import Count
 
 from projects.models import Project
-from rankings.models import StatsSample
-from tests.rankings.test_worker import serve_seed_projects
+from stats.models import StatsSample
+from tests.stats.test_worker import serve_seed_projects
 
 from .conftest import test_database_url, wait_for
 
@@ -55,7 +55,7 @@ def test_a_killed_pool_process_gives_its_batch_back_and_the_worker_completes_it_
     tracked, first = held_batch
     env = processes.env(database_url=test_database_url(), redis_url=redis_server.url, GITHUB_API_URL=fake_github.url)
     worker = processes.worker(env, pool="prefork")
-    broker.send_task("rankings.tasks.refresh_all")
+    broker.send_task("stats.refresh_all")
 
     assert wait_for(lambda: fake_github.pending_injections() == 0, timeout=60), "the batch never reached GitHub"
     assert github_samples_count() == 0  # three repositories fetched, nothing written yet
@@ -82,7 +82,7 @@ def test_a_killed_worker_s_batch_is_redelivered_to_the_next_worker_and_completed
         CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT,
     )
     worker = processes.worker(env, name="first")
-    broker.send_task("rankings.tasks.refresh_all")
+    broker.send_task("stats.refresh_all")
 
     assert wait_for(lambda: fake_github.pending_injections() == 0, timeout=60), "the batch never reached GitHub"
     worker.kill(signal.SIGKILL)

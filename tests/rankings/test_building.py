@@ -10,10 +10,11 @@ from django.utils import timezone
 from projects.models import Project
 from rankings.building import compute_ranking
 from rankings.figures import candidates_as_of, spike_days_as_of
-from rankings.models import RankingEntry, RankingSnapshot, StatsSample
+from rankings.models import RankingEntry, RankingSnapshot
 from rankings.scoring import COMPONENTS, METHOD, Parameters, Sample, figures_from_samples, ordered_breakdown
 from rankings.selectors import snapshot_rederive
 from rankings.services import snapshot_build
+from stats.models import StatsSample
 
 pytestmark = pytest.mark.django_db
 

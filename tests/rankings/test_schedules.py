@@ -11,13 +11,13 @@ pytestmark = pytest.mark.django_db
 
 def test_the_default_refresh_runs_every_6_hours():
     ensure_default_schedules()
-    task = PeriodicTask.objects.get(task="rankings.tasks.refresh_all")
+    task = PeriodicTask.objects.get(task="stats.refresh_all")
     assert (task.crontab.minute, task.crontab.hour, task.enabled) == ("0", "*/6", True)
 
 
 def test_defaults_are_created_once_and_an_editors_changes_are_kept():
     assert ensure_default_schedules() == [entry["name"] for entry in DEFAULT_SCHEDULES]
-    task = PeriodicTask.objects.get(task="rankings.tasks.refresh_all")
+    task = PeriodicTask.objects.get(task="stats.refresh_all")
     task.enabled = False
     task.crontab.hour = "*/12"
     task.crontab.save()
@@ -25,18 +25,18 @@ def test_defaults_are_created_once_and_an_editors_changes_are_kept():
     assert ensure_default_schedules() == []
     task.refresh_from_db()
     assert (task.enabled, task.crontab.hour) == (False, "*/12")
-    assert PeriodicTask.objects.filter(task="rankings.tasks.refresh_all").count() == 1
+    assert PeriodicTask.objects.filter(task="stats.refresh_all").count() == 1
 
 
 def test_seed_creates_the_default_schedules():
     out = io.StringIO()
     call_command("seed", stdout=out)
     assert "Refresh GitHub figures every 6 hours" in out.getvalue()
-    assert PeriodicTask.objects.filter(task="rankings.tasks.refresh_all").exists()
+    assert PeriodicTask.objects.filter(task="stats.refresh_all").exists()
 
 
 def test_schedules_are_editable_in_admin(staff_client):
     ensure_default_schedules()
-    task = PeriodicTask.objects.get(task="rankings.tasks.refresh_all")
+    task = PeriodicTask.objects.get(task="stats.refresh_all")
     response = staff_client.get(f"/admin/django_celery_beat/periodictask/{task.pk}/change/")
-    assert response.status_code == 200 and "rankings.tasks.refresh_all" in response.content.decode()
+    assert response.status_code == 200 and "stats.refresh_all" in response.content.decode()

@@ -3,7 +3,8 @@ from django.core.management import call_command
 from django.db.models import Avg
 
 from projects.models import Author, Authorship, Project, Topic
-from rankings.models import RankingEntry, RankingSnapshot, StatsSample
+from rankings.models import RankingEntry, RankingSnapshot
+from stats.models import StatsSample
 
 pytestmark = pytest.mark.django_db
 

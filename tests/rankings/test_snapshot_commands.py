@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from rankings.models import RankingSnapshot, StatsSample
+from rankings.models import RankingSnapshot
+from stats.models import StatsSample
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,7 @@ def test_import_stats_missing_file():
 
 
 def test_import_stats_in_batches_with_progress(catalogue, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("rankings.importing.BATCH_SIZE", 2)
+    monkeypatch.setattr("stats.importing.BATCH_SIZE", 2)
     rows = "".join(f"octo/alpha,2024-01-{day:02d},{day}\n" for day in range(1, 6))
     path = tmp_path / "stats.csv"
     path.write_text("repo,date,stars\n" + rows)

@@ -4,9 +4,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from rankings.models import RankingSnapshot, StatsSample
+from rankings.models import RankingSnapshot
 from rankings.schedules import BUILD_SNAPSHOT_SCHEDULE
-from rankings.tasks import BUILD_SNAPSHOT_LOCK, BUILD_SNAPSHOT_TASK, build_snapshot
+from rankings.services import BUILD_SNAPSHOT_LOCK
+from rankings.tasks import BUILD_SNAPSHOT_TASK, build_snapshot
+from stats.models import StatsSample
 
 pytestmark = pytest.mark.django_db
 

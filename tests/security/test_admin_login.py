@@ -61,8 +61,9 @@ def test_every_admin_form_refuses_a_post_without_a_csrf_token(seeded):
     from django_celery_beat.models import PeriodicTask
 
     from projects.models import Project, Topic
-    from rankings.models import RankingSnapshot, StatsSample
+    from rankings.models import RankingSnapshot
     from rankings.schedules import ensure_default_schedules
+    from stats.models import StatsSample
     from tests.factories import StatsSampleFactory
 
     ensure_default_schedules()

@@ -17,7 +17,7 @@ CATALOGUE_MODELS = [
     "projects.author",
     "projects.project",
     "projects.authorship",
-    "rankings.statssample",
+    "stats.statssample",
     "rankings.rankingsnapshot",
     "rankings.rankingentry",
     "django_celery_beat.crontabschedule",
@@ -41,7 +41,7 @@ def test_export_and_reimport_round_trips_exactly(seeded, tmp_path):
     from rankings.schedules import ensure_default_schedules
 
     ensure_default_schedules()
-    PeriodicTask.objects.filter(task="rankings.tasks.refresh_all").update(enabled=False)  # an editor's change
+    PeriodicTask.objects.filter(task="stats.refresh_all").update(enabled=False)  # an editor's change
     before = _dump()
     assert len([row for row in before if row["model"] == "rankings.rankingentry"]) == 10
     assert len([row for row in before if row["model"] == "django_celery_beat.periodictask"]) == 2
@@ -103,12 +103,12 @@ def test_the_reimported_schedules_keep_editors_changes(seeded, tmp_path):
     from rankings.schedules import ensure_default_schedules
 
     ensure_default_schedules()
-    PeriodicTask.objects.filter(task="rankings.tasks.refresh_all").update(enabled=False)
+    PeriodicTask.objects.filter(task="stats.refresh_all").update(enabled=False)
     export = tmp_path / "catalogue.json"
     export.write_text(json.dumps(_dump()), encoding="utf-8")
     PeriodicTask.objects.all().delete()
     call_command("loaddata", str(export), verbosity=0)
-    assert not PeriodicTask.objects.get(task="rankings.tasks.refresh_all").enabled
+    assert not PeriodicTask.objects.get(task="stats.refresh_all").enabled
     assert ensure_default_schedules() == []  # nothing to recreate: the defaults came back as they were
 
 

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rankings.importing import stats_import
-from rankings.models import StatsSample
+from stats.importing import stats_import
+from stats.models import StatsSample
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_arbitrary_bytes_give_a_clear_error_or_an_import(catalogue, tmp_path_fac
 
 
 def test_a_bad_byte_at_the_end_imports_nothing(catalogue, tmp_path, monkeypatch):
-    monkeypatch.setattr("rankings.importing.BATCH_SIZE", 2)  # batches would have been written before the byte
+    monkeypatch.setattr("stats.importing.BATCH_SIZE", 2)  # batches would have been written before the byte
     rows = "".join(f"octo/alpha,2024-01-{day:02d},{day}\n" for day in range(1, 8))
     path = tmp_path / "stats.csv"
     path.write_bytes(b"repo,date,stars\n" + rows.encode() + b"octo/beta,2024-01-01,\xff\n")
@@ -164,7 +164,7 @@ def test_a_huge_number_is_reported_briefly(catalogue):
 
 
 def test_a_file_over_the_limit_is_refused_before_reading(catalogue, tmp_path, monkeypatch):
-    monkeypatch.setattr("rankings.management.commands.import_stats.MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr("stats.management.commands.import_stats.MAX_FILE_BYTES", 1024 * 1024)
     path = tmp_path / "stats.csv"
     path.write_bytes(b"repo,date,stars\n" + b"octo/alpha,2024-01-01,5\n" * 50_000)
     with pytest.raises(CommandError, match=r"stats.csv is 1\.1 MB; import_stats takes files up to 1 MB\. Split it"):

@@ -28,6 +28,7 @@ import requests
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
+from .errors import GitHubError, GitHubUnavailable, RateLimited, RepoMoved, RepoNotFound
 from .ratelimit import RateBudget
 
 logger = logging.getLogger(__name__)
@@ -37,34 +38,6 @@ USER_AGENT = "MLTop/1.0 (+https://github.com/mltop/mltop; open-source ML ranking
 GRAPHQL_BATCH_SIZE = 100  # GitHub's node limit per connection; a 100-alias query costs 1 point
 SECONDARY_LIMIT_WAIT = 60  # GitHub: "wait at least one minute" when no retry-after is given
 MAX_REDIRECTS = 3
-
-
-class GitHubError(Exception):
-    """Anything GitHub answered that is not the repository we asked for."""
-
-
-class GitHubUnavailable(GitHubError):
-    """GitHub could not be reached or kept failing (connection, timeout, 5xx, malformed reply): transient."""
-
-
-class RateLimited(GitHubError):
-    """A rate limit is exhausted; nothing more may be asked before ``reset_at``."""
-
-    def __init__(self, message: str, *, reset_at: dt.datetime):
-        super().__init__(message)
-        self.reset_at = reset_at
-
-
-class RepoNotFound(GitHubError):
-    """GitHub says the repository does not exist (deleted, made private, or never existed)."""
-
-
-class RepoMoved(GitHubError):
-    """The repository answers at another address (a rename or transfer) that was not followed."""
-
-    def __init__(self, message: str, *, location: str):
-        super().__init__(message)
-        self.location = location
 
 
 @dataclass(frozen=True)

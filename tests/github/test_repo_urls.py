@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projects.github_urls import InvalidGitHubURL, parse_github_url
+from github.repo_urls import InvalidGitHubURL, parse_github_url
 
 owner_chars = string.ascii_letters + string.digits
 owners = st.from_regex(r"\A[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9]){0,15}\Z")
@@ -120,7 +120,7 @@ def test_whatever_is_accepted_obeys_githubs_rules_and_round_trips(prefix, tail):
     except InvalidGitHubURL as exc:
         assert str(exc)
         return
-    from projects.github_urls import NAME_RE, OWNER_RE
+    from github.repo_urls import NAME_RE, OWNER_RE
 
     assert OWNER_RE.match(ref.owner) and NAME_RE.match(ref.name) and ref.name not in (".", "..")
     assert not any(part in ("", ".", "..") for part in ref.sub_path.split("/")) or not ref.sub_path

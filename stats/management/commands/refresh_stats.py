@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from kombu.exceptions import OperationalError
-from tqdm import tqdm
 
-from rankings import refresh, tasks
+from projects.models import Project
+from stats import refresh, services, tasks
 
 
 class Command(BaseCommand):
@@ -18,14 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, project, sync, **options):
         ids = refresh.refresh_project_ids(slugs=project)
         if project and len(ids) != len(set(project)):
-            from projects.models import Project
-
             known = set(Project.objects.filter(slug__in=project).values_list("slug", flat=True))
             raise CommandError(f"No project with slug: {', '.join(sorted(set(project) - known))}")
         if not sync:
             try:
                 if project:
-                    count = tasks.refresh_enqueue(project_ids=ids)
+                    count = services.refresh_enqueue(project_ids=ids)
                     self.stdout.write(f"Queued {len(ids)} projects in {count} batches for the worker.")
                 else:
                     tasks.refresh_all.delay()
@@ -35,23 +33,4 @@ class Command(BaseCommand):
                     f"The task queue cannot be reached ({exc}); nothing was queued. Try --sync."
                 ) from exc
             return
-        self.stdout.write(self.style.SUCCESS(refresh_sync(ids, stream=self.stderr).line()))
-
-
-def refresh_sync(ids, *, stream, client=None) -> refresh.RefreshSummary:
-    """Refresh batch after batch in this process, with a progress bar; deferred ones go to the worker."""
-    summary = refresh.RefreshSummary()
-    with tqdm(total=len(ids), unit="project", file=stream, disable=False) as bar:
-        for group in refresh.batches(ids):
-            result = refresh.project_refresh_batch(project_ids=group, client=client)
-            summary += result.summary
-            bar.update(len(group))
-            if result.deferred_ids:
-                tasks.refresh_batch.apply_async(args=[result.deferred_ids], eta=result.retry_at)
-                rest = [pk for pk in ids if pk > group[-1]]
-                if rest:
-                    tasks.refresh_enqueue(project_ids=rest, eta=result.retry_at)
-                summary += refresh.RefreshSummary(deferred=len(rest))
-                bar.update(len(rest))
-                break
-    return summary
+        self.stdout.write(self.style.SUCCESS(services.refresh_sync(ids, stream=self.stderr).line()))

@@ -3,7 +3,7 @@
 import pytest
 from kombu.exceptions import OperationalError
 
-from rankings import tasks
+from stats import tasks
 
 pytestmark = pytest.mark.django_db
 

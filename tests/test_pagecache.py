@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from rankings.pagecache import LIVE_TIMEOUT
+from mltop.pagecache import LIVE_TIMEOUT
 from rankings.services import snapshot_publish, snapshot_unpublish
 from tests.builders import build_rankings
 

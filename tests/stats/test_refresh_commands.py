@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from kombu.exceptions import OperationalError
 
 from projects.models import Project
-from rankings import tasks
-from rankings.models import StatsSample
+from stats import tasks
+from stats.models import StatsSample
 
 pytestmark = pytest.mark.django_db
 

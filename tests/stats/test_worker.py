@@ -19,8 +19,8 @@ from django.conf import settings
 
 from mltop.celery import app as celery_app
 from projects.models import Project
-from rankings.models import StatsSample
 from rankings.seeding import seed_load
+from stats.models import StatsSample
 from tests.conftest import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,15 +108,15 @@ def test_a_worker_refreshes_the_seed_projects_once_even_when_two_runs_overlap(fa
             # Two pool processes: hold the first run's GraphQL answer, so that the second run
             # surely starts while the first one is still fetching (and holds the run lock).
             release = fake_github.hold_next(paths=("/graphql",))
-            celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
+            celery_app.send_task("stats.refresh_all", queue=queue)
             assert wait_for(lambda: fake_github.pending_injections() == 0), "the first run did not fetch"
-            celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
+            celery_app.send_task("stats.refresh_all", queue=queue)
             assert wait_for(lambda: "'skipped': True" in "".join(worker.output_lines)), "the second run was not skipped"
             release.set()
         else:
             # One solo process: the second run is taken before the first run's batch, under its lock.
-            celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
-            celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
+            celery_app.send_task("stats.refresh_all", queue=queue)
+            celery_app.send_task("stats.refresh_all", queue=queue)
         assert wait_for(lambda: github_samples().count() == tracked), "worker did not refresh the projects"
         time.sleep(1)  # let a second run, had the lock failed, show itself
         assert worker.poll() is None
@@ -132,7 +132,7 @@ def test_a_worker_defers_rate_limited_projects_and_finishes_after_the_reset(fake
     with celery_worker(api_url=fake_github.url, token="", queue=queue):
         fake_github.rate_limit_after(4, resource="core", reset_in=3)
         reset = fake_github._limits["core"].reset
-        celery_app.send_task("rankings.tasks.refresh_all", queue=queue)
+        celery_app.send_task("stats.refresh_all", queue=queue)
         assert wait_for(lambda: github_samples().count() == tracked, timeout=30), "the rest was not fetched"
     # Four fetched; GitHub's "0 remaining" stopped the worker before any refusal; the rest after the reset.
     fetches = [r for r in fake_github.requests if r.path.startswith("/repos/")]

@@ -19,6 +19,8 @@ import time
 
 from django.core.cache import cache
 
+from .errors import RateLimited
+
 
 class RateBudget:
     def __init__(self, *, scope: str):
@@ -36,7 +38,6 @@ class RateBudget:
 
     def acquire(self, resource: str) -> None:
         """Take one request from the budget, or raise RateLimited until the window resets."""
-        from .github import RateLimited
 
         reset_key, left_key = self._keys(resource)
         reset = cache.get(reset_key)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from projects.github_urls import InvalidGitHubURL, parse_github_url
+from github.repo_urls import InvalidGitHubURL, parse_github_url
 from projects.models import Project
 
 from .models import StatsSample

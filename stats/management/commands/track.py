@@ -6,9 +6,7 @@ from kombu.exceptions import OperationalError
 from tqdm import tqdm
 
 from projects.services import project_create_from_url
-from rankings import tasks
-
-from .refresh_stats import refresh_sync
+from stats import services
 
 
 class Command(BaseCommand):
@@ -53,10 +51,10 @@ class Command(BaseCommand):
         ids = [p.pk for p in created]
         if ids and not no_refresh:
             if sync:
-                self.stdout.write(self.style.SUCCESS(refresh_sync(ids, stream=self.stderr).line()))
+                self.stdout.write(self.style.SUCCESS(services.refresh_sync(ids, stream=self.stderr).line()))
             else:
                 try:
-                    tasks.refresh_enqueue(project_ids=ids, on_commit=False)  # the projects are committed
+                    services.refresh_enqueue(project_ids=ids, on_commit=False)  # the projects are committed
                 except OperationalError as exc:
                     raise CommandError(
                         f"The projects were added, but the task queue cannot be reached ({exc}); "

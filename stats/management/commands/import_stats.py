@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rankings.importing import MAX_FILE_BYTES, BadFile, ImportReport, stats_import
+from stats.importing import MAX_FILE_BYTES, BadFile, ImportReport, stats_import
 
 
 class Command(BaseCommand):

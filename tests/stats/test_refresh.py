@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from github.client import GitHubClient
 from projects.models import Project
-from rankings import refresh
-from rankings.github import GitHubClient
-from rankings.models import StatsSample
+from stats import refresh, samples
+from stats.models import StatsSample
 
 TOKEN = "ghp_testtoken0123456789abcdefghijklmnopqrstu"
 pytestmark = pytest.mark.django_db
@@ -231,9 +231,9 @@ def test_folders_of_one_repository_share_one_graphql_alias(project_factory, fake
 def test_sample_record_upserts_the_days_row(project):
     now = timezone.now()
     project.stars = 10
-    refresh.sample_record(project=project, captured_at=now)
+    samples.sample_record(project=project, captured_at=now)
     project.stars = 12
-    sample = refresh.sample_record(project=project, captured_at=now + dt.timedelta(minutes=5))
+    sample = samples.sample_record(project=project, captured_at=now + dt.timedelta(minutes=5))
     assert StatsSample.objects.filter(project=project).count() == 1 and sample.stars == 12
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from projects.selectors import project_stats_series
+from stats.selectors import project_stats_series
 
 pytestmark = pytest.mark.django_db
 

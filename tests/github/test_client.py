@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from rankings.github import (
+from github.client import (
     GitHubClient,
     GitHubError,
     GitHubUnavailable,

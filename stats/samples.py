@@ -1,0 +1,41 @@
+"""Writing samples: one row per project per UTC day, upserted so re-runs never duplicate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from projects.models import Project
+
+from .models import StatsSample
+
+
+def sample_for(project: Project, captured_at: dt.datetime) -> StatsSample:
+    """``project``'s current figures as an unsaved sample for the UTC day of ``captured_at``."""
+    return StatsSample(
+        project_id=project.pk,
+        captured_on=captured_at.astimezone(dt.UTC).date(),
+        captured_at=captured_at,
+        stars=project.stars,
+        forks=project.forks,
+        watchers=project.watchers,
+        open_issues=project.open_issues,
+        pushed_at=project.pushed_at,
+        source=StatsSample.Source.GITHUB,
+    )
+
+
+def samples_upsert(samples: list[StatsSample]) -> None:
+    """Insert samples, or update the day's row that exists: atomic in the database, so races cannot duplicate."""
+    if samples:
+        StatsSample.objects.bulk_create(
+            samples,
+            update_conflicts=True,
+            unique_fields=["project", "captured_on"],
+            update_fields=["captured_at", "stars", "forks", "watchers", "open_issues", "pushed_at", "source"],
+        )
+
+
+def sample_record(*, project: Project, captured_at: dt.datetime) -> StatsSample:
+    """Write ``project``'s current figures as its sample for the UTC day of ``captured_at``."""
+    samples_upsert([sample_for(project, captured_at)])
+    return StatsSample.objects.get(project=project, captured_on=captured_at.astimezone(dt.UTC).date())
