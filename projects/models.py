@@ -170,6 +170,31 @@ class Project(models.Model):
         return self.missing_since is not None
 
 
+class RepositoryName(models.Model):
+    """An earlier owner/name of a project's repository (a rename or transfer GitHub reported).
+
+    Kept so that what still uses the old name (a CSV, a URL an editor pastes, a search hit)
+    finds the project instead of making a second one.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="former_names")
+    owner = models.CharField(_("repository owner"), max_length=39)
+    name = models.CharField(_("repository name"), max_length=100)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "recorded_at", "id"]
+        verbose_name = _("earlier repository name")
+        verbose_name_plural = _("earlier repository names")
+        constraints = [
+            models.UniqueConstraint(Lower("owner"), Lower("name"), "project", name="repositoryname_unique_per_project"),
+        ]
+        indexes = [models.Index(Lower("owner"), Lower("name"), name="repositoryname_lookup")]
+
+    def __str__(self):
+        return f"{self.owner}/{self.name} (now {self.project.full_name})"
+
+
 class Authorship(models.Model):
     """One author's credit on one project, in credit order."""
 

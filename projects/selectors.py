@@ -22,6 +22,18 @@ def project_with_repository(*, owner: str, name: str, sub_path: str = "") -> Pro
     return Project.objects.filter(repo_owner__iexact=owner, repo_name__iexact=name, sub_path=sub_path).first()
 
 
+def project_for_repository(*, owner: str, name: str, sub_path: str = "") -> Project | None:
+    """The project for a repository under its current name or any earlier one (newest first)."""
+    project = project_with_repository(owner=owner, name=name, sub_path=sub_path)
+    if project is not None:
+        return project
+    return (
+        Project.objects.filter(former_names__owner__iexact=owner, former_names__name__iexact=name, sub_path=sub_path)
+        .order_by("-former_names__recorded_at")
+        .first()
+    )
+
+
 def projects_for_api():
     """Projects with credits and topics: three queries for any number of them."""
     return Project.objects.with_credits()

@@ -32,6 +32,7 @@ class Change:
     outcome: str  # refreshed, not_modified, missing or failed
     fields: tuple[str, ...] = ()
     sample: bool = False
+    former_name: tuple[str, str] | None = None  # the owner/name GitHub renamed the repository from
 
 
 def change_for(project: Project, answer: object, claimed: dict, *, now: dt.datetime) -> Change:
@@ -54,9 +55,11 @@ def _fetched(project: Project, stats: RepoStats, claimed: dict, *, now: dt.datet
         project.missing_since = project.missing_since or now
         return Change("missing", ("fetch_error", "missing_since"))
     holder = claimed.setdefault(("id", stats.github_id), (project.pk, project.sub_path))
+    before = (project.repo_owner, project.repo_name)
     apply_stats(project, stats, now=now, take_id=holder[0] == project.pk)
     claimed[(stats.owner.lower(), stats.name.lower(), project.sub_path)] = project.pk
-    return Change("refreshed", tuple(PROJECT_FIGURE_FIELDS), sample=True)
+    renamed = before[0].lower() != stats.owner.lower() or before[1].lower() != stats.name.lower()
+    return Change("refreshed", tuple(PROJECT_FIGURE_FIELDS), sample=True, former_name=before if renamed else None)
 
 
 def apply_stats(project: Project, stats: RepoStats, *, now: dt.datetime, take_id: bool = True) -> None:

@@ -29,7 +29,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from github.client import GRAPHQL_BATCH_SIZE, GitHubClient
-from projects.models import Project
+from projects.models import Project, RepositoryName
 
 from .fetching import fetch_batch
 from .models import StatsSample
@@ -105,7 +105,7 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
     fetched = fetch_batch(client, projects)
 
     counts = dict.fromkeys(("refreshed", "not_modified", "failed", "missing"), 0)
-    samples, changed, unchanged, deferred = [], [], [], []
+    samples, changed, unchanged, deferred, former_names = [], [], [], [], []
     claimed = claims(projects, fetched.answers)
     for project in projects:
         if project.pk not in fetched.answers:
@@ -122,6 +122,10 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
             unchanged.append(project.pk)
         if change.sample:
             samples.append(sample_for(project, now))
+        if change.former_name:
+            former_names.append(
+                RepositoryName(project=project, owner=change.former_name[0], name=change.former_name[1])
+            )
 
     with transaction.atomic():
         # One UPDATE per changed project: bulk_update's CASE per field and row costs far more.
@@ -131,6 +135,7 @@ def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | 
             # A 304 keeps the figures and counts as a successful fetch.
             Project.objects.filter(pk__in=unchanged).update(last_fetched_at=now, fetch_error="", missing_since=None)
         samples_upsert(samples)
+        RepositoryName.objects.bulk_create(former_names, ignore_conflicts=True)
     return BatchResult(
         summary=RefreshSummary(**counts, deferred=len(deferred)),
         deferred_ids=deferred,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from github.client import GitHubClient
 from projects.models import Project
+from projects.selectors import project_for_repository
 from stats import refresh, samples
 from stats.models import StatsSample
 
@@ -86,6 +87,17 @@ def test_a_rename_seen_through_graphql_updates_the_canonical_name(project_factor
     run([project.pk], fake_github, token=TOKEN)
     project.refresh_from_db()
     assert project.full_name == "uber-research/deep-neuroevolution"
+
+
+def test_a_rename_keeps_the_earlier_name_once_and_it_still_finds_the_project(project_factory, fake_github):
+    project = track(project_factory, fake_github, "deepmind/lab")
+    fake_github.rename("deepmind/lab", "google-deepmind/lab")
+    run([project.pk], fake_github)
+    run([project.pk], fake_github)
+    assert list(project.former_names.values_list("owner", "name")) == [("deepmind", "lab")]
+    assert project_for_repository(owner="DeepMind", name="Lab") == project
+    assert project_for_repository(owner="google-deepmind", name="lab") == project
+    assert project_for_repository(owner="deepmind", name="dm_control") is None
 
 
 def test_a_deleted_repository_marks_the_project_missing_and_keeps_everything(
