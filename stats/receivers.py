@@ -1,0 +1,13 @@
+"""The figures app's answers to the catalogue's signals."""
+
+from django.dispatch import receiver
+
+from projects.signals import projects_entered
+
+from . import services
+
+
+@receiver(projects_entered, dispatch_uid="stats.fetch_entering_projects")
+def fetch_entering_projects(sender, *, project_ids: list[int], **kwargs) -> None:
+    """New projects get their figures from GitHub once the transaction that added them commits."""
+    services.refresh_enqueue(project_ids=project_ids)
