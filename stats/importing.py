@@ -9,6 +9,7 @@ the same file again changes nothing.
 import csv
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from github.repo_urls import InvalidGitHubURL, parse_github_url
-from projects.models import Project
+from projects.models import Project, RepositoryName
 
 from .models import StatsSample
 
@@ -91,11 +92,28 @@ def _count(row: dict, column: str, *, required: bool) -> int | None:
     return value
 
 
-def _projects_by_repo() -> dict[tuple[str, str, str], int]:
-    return {
-        (owner.lower(), name.lower(), sub_path): pk
-        for pk, owner, name, sub_path in Project.objects.values_list("pk", "repo_owner", "repo_name", "sub_path")
-    }
+class RepositoryIndex:
+    """Which projects take a CSV row's repository: under its current name or an earlier one.
+
+    A row that names a repository feeds every project tracking it, folders included (Psychlab
+    is a folder of deepmind/lab: its figures are the repository's); a row that names a folder
+    feeds that folder's project only. Current names win over earlier ones, since GitHub lets
+    a new repository take a name that a renamed one left.
+    """
+
+    def __init__(self):
+        self.current: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for pk, owner, name, sub_path in Project.objects.values_list("pk", "repo_owner", "repo_name", "sub_path"):
+            self.current[owner.lower(), name.lower()].append((pk, sub_path))
+        self.former: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for pk, owner, name, sub_path in RepositoryName.objects.values_list(
+            "project_id", "owner", "name", "project__sub_path"
+        ):
+            self.former[owner.lower(), name.lower()].append((pk, sub_path))
+
+    def project_ids(self, owner: str, name: str, sub_path: str) -> list[int]:
+        holders = self.current.get((owner, name)) or self.former.get((owner, name)) or []
+        return sorted({pk for pk, folder in holders if not sub_path or folder == sub_path})
 
 
 def stats_import(
@@ -117,7 +135,7 @@ def stats_import(
     reader.fieldnames = columns
 
     report = ImportReport()
-    projects = _projects_by_repo()
+    projects = RepositoryIndex()
     seen: dict[tuple[int, dt.date], int] = {}
     batch: list[tuple[int, StatsSample]] = []
     for row in _rows(reader, report):
@@ -131,8 +149,8 @@ def stats_import(
                 key = _repo_key(row.get("repo") or "")
             except InvalidGitHubURL as exc:
                 raise ValueError(f"repo: {_shown(str(exc), 200)}") from None
-            project_id = projects.get(key)
-            if project_id is None:
+            project_ids = projects.project_ids(*key)
+            if not project_ids:
                 raise ValueError(f"repository {_shown(row['repo'].strip())} is not in the catalogue")
             try:
                 day = _day((row.get("date") or "").strip())
@@ -145,18 +163,20 @@ def stats_import(
         except ValueError as exc:
             report.errors.append((line, str(exc)))
             continue
-        if (project_id, day) in seen:
-            report.errors.append((line, f"the same repository and date as line {seen[project_id, day]}"))
+        earlier = next((seen[pk, day] for pk in project_ids if (pk, day) in seen), None)
+        if earlier is not None:
+            report.errors.append((line, f"the same repository and date as line {earlier}"))
             continue
-        seen[project_id, day] = line
-        sample = StatsSample(
-            project_id=project_id,
-            captured_on=day,
-            captured_at=dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC),
-            source=StatsSample.Source.IMPORT,
-            **figures,
-        )
-        batch.append((line, sample))
+        for project_id in project_ids:
+            seen[project_id, day] = line
+            sample = StatsSample(
+                project_id=project_id,
+                captured_on=day,
+                captured_at=dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC),
+                source=StatsSample.Source.IMPORT,
+                **figures,
+            )
+            batch.append((line, sample))
         if len(batch) >= BATCH_SIZE:
             _save(batch, report)
             batch = []
