@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from github.repo_urls import InvalidGitHubURL, parse_github_url
+from github.repo_urls import InvalidGitHubURL, github_html_url, parse_github_url
 from mltop.adminwidgets import SafeAutocompleteMixin
 
-from .models import FETCHED_FIELDS, Author, Authorship, Project, Topic
-from .selectors import project_with_repository
+from .models import FETCHED_FIELDS, Author, Authorship, Project, RepositoryName, Topic
+from .selectors import project_for_repository
+from .services import RepositoryIdentity, duplicate_message, project_duplicate_of, repository_identify
+from .signals import projects_entered
 
 
 class ProjectAdminForm(forms.ModelForm):
@@ -65,14 +67,23 @@ class ProjectAdminForm(forms.ModelForm):
             ref = parse_github_url(self.cleaned_data["repo_url"])
         except InvalidGitHubURL as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
-        other = project_with_repository(owner=ref.owner, name=ref.name, sub_path=ref.sub_path)
+        identity = RepositoryIdentity(ref.owner, ref.name)
+        unchanged = self.instance.pk and (ref.owner.lower(), ref.name.lower(), ref.sub_path) == (
+            self.instance.repo_owner.lower(),
+            self.instance.repo_name.lower(),
+            self.instance.sub_path,
+        )
+        if not unchanged and project_for_repository(owner=ref.owner, name=ref.name, sub_path=ref.sub_path) is None:
+            identity = repository_identify(owner=ref.owner, name=ref.name)
+        other = project_duplicate_of(ref=ref, identity=identity)
         if other is not None and other.pk != self.instance.pk:
-            raise forms.ValidationError(
-                _("%(repo)s is already in the catalogue as “%(name)s”.") % {"repo": ref.html_url, "name": other},
-                code="duplicate",
-            )
-        self.instance.repo_owner, self.instance.repo_name, self.instance.sub_path = ref.owner, ref.name, ref.sub_path
-        return ref.html_url
+            raise forms.ValidationError(duplicate_message(ref=ref, identity=identity, project=other), code="duplicate")
+        self.renamed_from = identity.renamed_from
+        self.instance.repo_owner, self.instance.repo_name = identity.owner, identity.name
+        self.instance.sub_path = ref.sub_path
+        if identity.github_id is not None and not Project.objects.filter(github_id=identity.github_id).exists():
+            self.instance.github_id = identity.github_id
+        return github_html_url(identity.owner, identity.name, ref.sub_path)
 
     def clean(self):
         cleaned = super().clean()
@@ -105,6 +116,15 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         (_("Editorial status"), {"fields": ["status", "status_reason", "ranking_keep"]}),
         (_("Fetched from GitHub"), {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        renamed_from = getattr(form, "renamed_from", None)
+        if renamed_from:
+            RepositoryName.objects.get_or_create(project=obj, owner=renamed_from[0], name=renamed_from[1])
+        if not change:
+            # As `track` does: the new project's figures are fetched once this save commits.
+            projects_entered.send(sender=Project, project_ids=[obj.pk])
 
     @admin.display(description=_("fetch error"))
     def fetch_error_short(self, project):

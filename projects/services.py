@@ -1,12 +1,69 @@
 """Writes to the catalogue: every change editors and commands make goes through here."""
 
+import logging
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from github.repo_urls import InvalidGitHubURL, parse_github_url
+from github.client import GitHubClient, RepoStats
+from github.errors import GitHubError
+from github.repo_urls import GitHubRepoRef, InvalidGitHubURL, parse_github_url
 
-from .models import Author, Authorship, Project, Topic
+from .models import Author, Authorship, Project, RepositoryName, Topic
+from .selectors import project_for_repository
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RepositoryIdentity:
+    """A repository as GitHub names it now; ``renamed_from`` is the name we were given, if it moved."""
+
+    owner: str
+    name: str
+    github_id: int | None = None
+    renamed_from: tuple[str, str] | None = None
+
+
+def repository_identify(*, owner: str, name: str, client: GitHubClient | None = None) -> RepositoryIdentity:
+    """Ask GitHub, in one request and without retries, what this repository is called now.
+
+    An editor is waiting: when GitHub cannot answer (unreachable, rate limited, not found) the
+    name stays as given and the first refresh reconciles it later.
+    """
+    client = client or GitHubClient(max_retries=0, timeout=(3.0, 10.0))
+    try:
+        answer = client.repo_get(owner, name)
+    except GitHubError as exc:
+        logger.info("Could not ask GitHub about %s/%s before saving: %s", owner, name, exc)
+        return RepositoryIdentity(owner, name)
+    if not isinstance(answer, RepoStats):
+        return RepositoryIdentity(owner, name)
+    moved = (answer.owner.lower(), answer.name.lower()) != (owner.lower(), name.lower())
+    return RepositoryIdentity(answer.owner, answer.name, answer.github_id, (owner, name) if moved else None)
+
+
+def project_duplicate_of(*, ref: GitHubRepoRef, identity: RepositoryIdentity) -> Project | None:
+    """The project that already tracks this repository (folder), under any of its names or its id."""
+    found = project_for_repository(owner=ref.owner, name=ref.name, sub_path=ref.sub_path)
+    if found is None and identity.renamed_from:
+        found = project_for_repository(owner=identity.owner, name=identity.name, sub_path=ref.sub_path)
+    if found is None and identity.github_id is not None:
+        found = Project.objects.filter(github_id=identity.github_id, sub_path=ref.sub_path).first()
+    return found
+
+
+def duplicate_message(*, ref: GitHubRepoRef, identity: RepositoryIdentity, project: Project) -> str:
+    if identity.renamed_from:
+        return _("%(old)s is now %(new)s, which is already in the catalogue as “%(name)s”.") % {
+            "old": f"{ref.owner}/{ref.name}",
+            "new": f"{identity.owner}/{identity.name}",
+            "name": project,
+        }
+    return _("%(repo)s is already in the catalogue as “%(name)s”.") % {"repo": ref.html_url, "name": project}
 
 
 def unique_slug(model, text: str, *, max_length: int = 200) -> str:
@@ -25,24 +82,41 @@ def project_create_from_url(
     name: str = "",
     status: str = Project.Status.TRACKED,
     description: str = "",
+    client: GitHubClient | None = None,
 ) -> Project:
-    """Add a project by its GitHub URL; raise ValidationError for a bad or known URL."""
+    """Add a project by its GitHub URL; raise ValidationError for a bad or known URL.
+
+    Known means under the repository's current name, any earlier name the catalogue recorded,
+    or (when GitHub answers) the name GitHub gives it now: a URL with an old name never makes
+    a second project.
+    """
     try:
         ref = parse_github_url(url)
     except InvalidGitHubURL as exc:
         raise ValidationError({"repo_url": str(exc)}) from exc
-    display_name = name or (ref.sub_path.rsplit("/", 1)[-1] if ref.sub_path else ref.name)
+    identity = RepositoryIdentity(ref.owner, ref.name)
+    if project_for_repository(owner=ref.owner, name=ref.name, sub_path=ref.sub_path) is None:
+        identity = repository_identify(owner=ref.owner, name=ref.name, client=client)
+    duplicate = project_duplicate_of(ref=ref, identity=identity)
+    if duplicate is not None:
+        raise ValidationError(duplicate_message(ref=ref, identity=identity, project=duplicate), code="duplicate")
+    display_name = name or (ref.sub_path.rsplit("/", 1)[-1] if ref.sub_path else identity.name)
     project = Project(
         name=display_name,
         slug=unique_slug(Project, display_name),
-        repo_owner=ref.owner,
-        repo_name=ref.name,
+        repo_owner=identity.owner,
+        repo_name=identity.name,
         sub_path=ref.sub_path,
         status=status,
         description=description,
     )
+    # Folders of one repository share it; only the first project holds GitHub's id.
+    if identity.github_id is not None and not Project.objects.filter(github_id=identity.github_id).exists():
+        project.github_id = identity.github_id
     project.full_clean()
     project.save()
+    if identity.renamed_from:
+        RepositoryName.objects.create(project=project, owner=identity.renamed_from[0], name=identity.renamed_from[1])
     return project
 
 

@@ -176,3 +176,14 @@ def test_the_old_admin_address_of_samples_redirects_to_the_stats_app(admin_clien
     response = admin_client.get("/admin/rankings/statssample/?source=github")
     assert response.status_code == 301
     assert response["Location"] == "/admin/stats/statssample/?source=github"
+
+
+def test_adding_a_project_in_admin_queues_its_first_fetch(staff_client, monkeypatch, django_capture_on_commit_callbacks):
+    from stats import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.refresh_batch, "apply_async", lambda args=None, **kw: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post("/admin/projects/project/add/", _project_form())
+    assert response.status_code == 302
+    assert sent == [[[Project.objects.get(slug="new-project").pk]]]
