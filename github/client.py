@@ -28,7 +28,9 @@ import requests
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
-from .errors import GitHubError, GitHubUnavailable, RateLimited, RepoMoved, RepoNotFound
+from mltop import problems
+
+from .errors import GitHubError, GitHubUnavailable, RateLimited, RepoMoved, RepoNotFound, TokenRejected
 from .ratelimit import RateBudget
 
 logger = logging.getLogger(__name__)
@@ -180,6 +182,7 @@ class GitHubClient:
         if self.token:
             self.session.headers["Authorization"] = f"Bearer {self.token}"
         self.requests_made = 0
+        self._token_accepted = False
 
     @property
     def uses_graphql(self) -> bool:
@@ -260,6 +263,12 @@ class GitHubClient:
                 last_problem = f"GitHub answered {response.status_code}"
                 logger.warning("GitHub %s %s: %s (attempt %d)", method, url, last_problem, attempt + 1)
                 continue
+            if response.status_code == 401:
+                raise self._token_rejected(response)
+            if self.token and not self._token_accepted:
+                # Once per client: clears a rejection recorded earlier, after the token was fixed.
+                self._token_accepted = True
+                problems.clear(problems.GITHUB_TOKEN)
             limited = self._rate_limited(response, resource)
             if limited is not None:
                 self.budget.block(resource, reset_at=limited.reset_at)
@@ -267,6 +276,18 @@ class GitHubClient:
                 raise limited
             return response
         raise GitHubUnavailable(f"{last_problem} (after {self.max_retries + 1} attempts)")
+
+    def _token_rejected(self, response: requests.Response) -> TokenRejected:
+        message = ""
+        try:
+            message = str(response.json().get("message", ""))
+        except (ValueError, AttributeError):
+            pass
+        what = "GITHUB_TOKEN" if self.token else "the request without GITHUB_TOKEN"
+        error = TokenRejected(f"GitHub rejected {what} (401 {message or 'Unauthorized'})")
+        logger.error("%s", error)
+        problems.report(problems.GITHUB_TOKEN, str(error))
+        return error
 
     @staticmethod
     def _json(response: requests.Response):

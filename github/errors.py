@@ -31,3 +31,7 @@ class RepoMoved(GitHubError):
     def __init__(self, message: str, *, location: str):
         super().__init__(message)
         self.location = location
+
+
+class TokenRejected(GitHubError):
+    """GitHub refused GITHUB_TOKEN (401): a configuration error, not any repository's fault."""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 from modern_csrf.decorators import csrf_protect as cross_origin_protect
 
+from . import problems
 from .health import broker_status
 
 
@@ -69,4 +70,9 @@ def healthz(request):
         database = {"status": "down", "vendor": connection.vendor, "error": exc.__class__.__name__}
     checks = {"database": database, "broker": broker_status(timeout=settings.HEALTHZ_BROKER_TIMEOUT)}
     healthy = all(check["status"] == "ok" for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "down", "checks": checks}
+    # Problems an operator must fix that do not stop this process serving (so no 503: a load
+    # balancer must not pull every replica because GitHub refused the token).
+    token = problems.get(problems.GITHUB_TOKEN)
+    body["github"] = {"status": "token rejected", "error": token["message"]} if token else {"status": "ok"}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
+from mltop import problems
 from projects.admin import ProjectAdmin
 from projects.models import Project
 
@@ -17,6 +18,18 @@ admin.site.unregister(Project)
 @admin.register(Project)
 class ProjectWithFiguresAdmin(ProjectAdmin):
     actions = [*ProjectAdmin.actions, "refresh_now"]
+
+    def changelist_view(self, request, extra_context=None):
+        rejected = problems.get(problems.GITHUB_TOKEN)
+        if rejected:
+            # Every refresh fails until an operator fixes the token; say so where editors look.
+            self.message_user(
+                request,
+                _("Figures are not being refreshed: %(error)s. Set a valid GITHUB_TOKEN.")
+                % {"error": rejected["message"]},
+                messages.ERROR,
+            )
+        return super().changelist_view(request, extra_context)
 
     @admin.action(description=_("Refresh GitHub figures now"))
     def refresh_now(self, request, queryset):

@@ -1,5 +1,8 @@
 """Fetching a batch's repositories from GitHub: what each project's repository answered.
 
+A rejected token (401) stops the batch at once and changes no project: it is a configuration
+error, raised as ``TokenRejected`` for the caller to report.
+
 With a token, one GraphQL request for the whole batch; without, one conditional REST request
 per repository. Per repository the answer is ``RepoStats``, ``NotModified`` or the
 ``GitHubError`` it raised. Across the batch: a rate limit stops the asking (the rest are
@@ -14,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 
 from github.client import GitHubClient, RepoStats
-from github.errors import GitHubError, GitHubUnavailable, RateLimited, RepoNotFound
+from github.errors import GitHubError, GitHubUnavailable, RateLimited, RepoNotFound, TokenRejected
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ def fetch_batch(client: GitHubClient, projects: list[Project]) -> FetchOutcome:
             outcome.answers = _fetch_graphql(client, projects)
         else:
             _fetch_rest(client, projects, outcome.answers)
+    except TokenRejected:
+        raise  # the token is wrong for every repository: nothing is any project's fault
     except RateLimited as exc:
         # Keep what was fetched; the rest waits for the reset rather than hammering GitHub.
         outcome.retry_at = exc.reset_at
@@ -71,7 +76,7 @@ def _fetch_rest(client: GitHubClient, projects: list[Project], answers: dict[int
     for project in projects:
         try:
             answers[project.pk] = client.repo_get(project.repo_owner, project.repo_name, etag=project.etag)
-        except RateLimited:
+        except (RateLimited, TokenRejected):
             raise
         except GitHubUnavailable as exc:
             # One repository timing out, answering 5xx or sending broken JSON fails alone;
@@ -103,5 +108,7 @@ def _recognise_by_id(client: GitHubClient, projects: list[Project], answers: dic
             continue
         try:
             answers[project.pk] = client.repo_get_by_id(project.github_id)
+        except TokenRejected:
+            raise
         except GitHubError as exc:
             logger.info("Project %s: GitHub id %s not found either: %s", project.slug, project.github_id, exc)

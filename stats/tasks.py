@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from github.errors import GitHubUnavailable
+from github.errors import GitHubUnavailable, TokenRejected
 
 from . import refresh, services
 
@@ -41,6 +41,12 @@ def refresh_batch(self, project_ids: list[int], run_id: str = "") -> dict:
     """Refresh up to 100 projects; rate-limited ones are re-queued for after the reset."""
     try:
         result = refresh.project_refresh_batch(project_ids=project_ids)
+    except TokenRejected as exc:
+        # Every batch fails the same way until an operator fixes GITHUB_TOKEN: no retry, no
+        # project touched; /healthz and admin show the problem (recorded by the client).
+        if run_id:
+            services.refresh_run_batch_done(run_id=run_id)
+        return {"token_rejected": str(exc)}
     except DATABASE_LOST as exc:
         # PostgreSQL restarted or the connection dropped: nothing of the batch was written (one
         # transaction), and Celery's Django fixup closes the broken connection after this try,

@@ -178,7 +178,9 @@ def test_the_old_admin_address_of_samples_redirects_to_the_stats_app(admin_clien
     assert response["Location"] == "/admin/stats/statssample/?source=github"
 
 
-def test_adding_a_project_in_admin_queues_its_first_fetch(staff_client, monkeypatch, django_capture_on_commit_callbacks):
+def test_adding_a_project_in_admin_queues_its_first_fetch(
+    staff_client, monkeypatch, django_capture_on_commit_callbacks
+):
     from stats import tasks
 
     sent = []

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from kombu.exceptions import OperationalError
 
+from github.errors import TokenRejected
 from projects.models import Project
 from stats import refresh, services, tasks
 
@@ -33,4 +34,8 @@ class Command(BaseCommand):
                     f"The task queue cannot be reached ({exc}); nothing was queued. Try --sync."
                 ) from exc
             return
-        self.stdout.write(self.style.SUCCESS(services.refresh_sync(ids, stream=self.stderr).line()))
+        try:
+            summary = services.refresh_sync(ids, stream=self.stderr)
+        except TokenRejected as exc:
+            raise CommandError(f"{exc}; no project was changed. Check GITHUB_TOKEN.") from exc
+        self.stdout.write(self.style.SUCCESS(summary.line()))

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kombu.exceptions import OperationalError
 from tqdm import tqdm
 
+from github.errors import TokenRejected
 from projects.services import project_create_from_url
 from stats import services
 
@@ -51,7 +52,11 @@ class Command(BaseCommand):
         ids = [p.pk for p in created]
         if ids and not no_refresh:
             if sync:
-                self.stdout.write(self.style.SUCCESS(services.refresh_sync(ids, stream=self.stderr).line()))
+                try:
+                    summary = services.refresh_sync(ids, stream=self.stderr)
+                except TokenRejected as exc:
+                    raise CommandError(f"{exc}; no figures were fetched. Check GITHUB_TOKEN.") from exc
+                self.stdout.write(self.style.SUCCESS(summary.line()))
             else:
                 try:
                     services.refresh_enqueue(project_ids=ids, on_commit=False)  # the projects are committed
