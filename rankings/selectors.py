@@ -123,6 +123,7 @@ def star_annotations(project_ref: str, *, today: dt.date | None = None) -> dict:
     samples = StatsSample.objects.filter(project=OuterRef(project_ref)).order_by("-captured_on")
     return {
         "latest_stars": Subquery(samples.values("stars")[:1]),
+        "latest_on": Subquery(samples.values("captured_on")[:1]),
         "window_stars": Subquery(samples.filter(captured_on__gt=cutoff).values("stars")[:1]),
         "baseline_stars": Subquery(samples.filter(captured_on__lte=cutoff).values("stars")[:1]),
     }
