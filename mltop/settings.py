@@ -16,6 +16,14 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
+# --- Environment ---------------------------------------------------------------------------
+# Commands run by hand in a checkout read the .env that `make run` and `make test` write
+# (debug on, a generated secret key), so nothing has to be typed in front of them. Variables
+# already set win over the file. The Docker image has no .env (.dockerignore), and pytest
+# sets MLTOP_READ_DOTENV=false so that a developer's file cannot change what the tests see.
+if env.bool("MLTOP_READ_DOTENV", default=True) and (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
 # --- Core ----------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -24,7 +32,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random string "
-            "(or set DJANGO_DEBUG=true for local development)."
+            "(or set DJANGO_DEBUG=true for local development; `make run` writes a .env that does)."
         )
     # Development only: a random key kept under var/ so sessions survive restarts.
     from django.core.management.utils import get_random_secret_key

@@ -127,6 +127,11 @@ def test_dockerfile():
     assert text.index("USER ") < text.index("CMD ")
 
 
+def test_the_local_env_file_stays_out_of_git_and_the_image():
+    for ignore_file in (".gitignore", ".dockerignore"):
+        assert ".env" in (ROOT / ignore_file).read_text().splitlines(), ignore_file
+
+
 def readme_variables() -> set[str]:
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
