@@ -22,22 +22,31 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@ $(RUN_STAMP)
 
-migrate: $(RUN_STAMP)
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+# Settings for whatever runs in this checkout (manage.py, celery, honcho): debug on and a secret
+# key of its own, so commands need nothing typed in front. Written once, never overwritten
+# (open(..., "x")); git and the Docker image leave it out, and the test suite ignores it.
+.env:
+	$(PYTHON) -c "import secrets; open('.env', 'x').write( \
+		'# Local development only, written by make (docs/configuration.md). For docker compose,\n' \
+		'# replace this file with a copy of .env.example.\n' \
+		'DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=' + secrets.token_urlsafe(50) + '\n')"
+
+migrate: $(RUN_STAMP) .env
+	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed
+	$(PY) manage.py seed
 
 run: seed messages
 	@echo ""
 	@echo "MLTop is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "Create an editor account with:  DJANGO_DEBUG=true $(PY) manage.py createsuperuser"
+	@echo "Create an editor account with:  $(PY) manage.py createsuperuser"
 	@echo "Web, Celery worker and beat start together (Procfile); Ctrl-C stops all three."
 	@echo ""
-	PATH="$(abspath $(VENV))/bin:$$PATH" MLTOP_HOST=$(HOST) MLTOP_PORT=$(PORT) DJANGO_DEBUG=$${DJANGO_DEBUG:-true} \
+	PATH="$(abspath $(VENV))/bin:$$PATH" MLTOP_HOST=$(HOST) MLTOP_PORT=$(PORT) \
 		$(VENV)/bin/honcho -f Procfile start
 
-test: $(DEV_STAMP) messages
+test: $(DEV_STAMP) messages .env
 	$(PY) -m pytest
 
 lint: $(DEV_STAMP)

@@ -79,8 +79,10 @@ def as_section(name: str, args: list[str], returncode: int, output: str) -> str:
 
 def run_script(name: str, args: list[str], command: str) -> tuple[str, int]:
     print(f"== bench/{name}.py {' '.join(args)} ({database_label()})", file=sys.stderr, flush=True)
+    # Each script chooses its own settings; the checkout's .env (debug on) must not change them.
+    env = {**os.environ, "MLTOP_READ_DOTENV": "false"}
     result = subprocess.run(
-        [sys.executable, str(BENCH_DIR / f"{name}.py"), *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, str(BENCH_DIR / f"{name}.py"), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
     )
     body = as_section(name, args, result.returncode, result.stdout.strip())
     title, _, rest = body.partition("\n")

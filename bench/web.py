@@ -432,7 +432,7 @@ def table(results: dict, paths: dict, mode: str) -> list[str]:
 
 
 def targets(results: dict, paths: dict) -> list[str]:
-    lines = ["Targets (issue 7), as measured in this run:", ""]
+    lines = ["Targets, as measured in this run:", ""]
     for mode in ("warm", "cold"):
         for label, path in paths.items():
             r = results[(label, mode)]

@@ -38,12 +38,10 @@ _MISSING = object()
 class LocalCopies:
     """The values last read under some keys, kept in this process for a few seconds at most.
 
-    A hit in Redis costs a network round trip and unpickling the value; profiling a cached
-    page on PostgreSQL + Redis showed those round trips to be most of what a hit costs
-    beyond the middleware. Only immutable values (bytes, frozen dataclasses of bytes) under
-    keys that carry the rankings generation belong here: the generation is still read from
-    the shared cache on every request, so a publish anywhere stops every process using its
-    copies at once. `seconds` bounds what a copy adds to the staleness of live figures.
+    Spares a cache hit its Redis round trip and unpickling (docs/benchmarks.md). Only
+    immutable values (bytes, frozen dataclasses of bytes) under keys that carry the rankings
+    generation belong here, so a new generation retires every copy; `seconds` bounds what a
+    copy adds to the staleness of live figures.
     """
 
     def __init__(self, *, size: int, seconds: float):
@@ -155,10 +153,9 @@ def _cache_call(method, *args, **kwargs):
         return None
 
 
-# How long a process trusts the generation it last read. Reading it costs a round trip to
-# Redis on every cached request, which profiling showed to be the largest part of a page
-# served from the process's own copy; so a publish made in another process shows there
-# within this many seconds. One made in this process shows at once (`generation_changed`).
+# How long a process trusts the generation it last read, sparing cached requests a Redis round
+# trip: a publish made in another process shows here within this many seconds, one made in this
+# process at once (`generation_changed`).
 GENERATION_SECONDS = 1.0
 _GENERATION_COPY = "rankings:generation"
 

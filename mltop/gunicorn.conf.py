@@ -30,11 +30,8 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 def post_worker_init(worker):
     """Freeze what the worker has loaded (gc.freeze) so that Python's full collections skip it.
 
-    A full collection stops every thread of the process while it scans every tracked object.
-    Profiling the web benchmark's cold home page showed them at 45-85 ms each, several in the
-    first seconds of a worker, each holding up all of its in-flight requests (cold p99 71-190 ms
-    against 12 ms for /livez). With the objects loaded at start (Django, the apps, every view
-    module through the URLconf) in the permanent generation, the next ones took about 7 ms.
+    A full collection pauses every thread of the process; with Django, the apps and every view
+    in the permanent generation they stay short (docs/benchmarks.md, "Full collections").
     """
     import gc
 

@@ -1,8 +1,8 @@
-"""MLTop settings: one module, every deployment choice read from the environment.
+"""MLTop settings: every deployment choice read from the environment, grouped by concern.
 
-The embedded default (no variables set) runs on SQLite under var/, with local-memory
-cache and a Celery broker on the filesystem, so a fresh machine needs no services.
-Production sets DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+With nothing set, MLTop runs on SQLite under var/, a local-memory cache and a Celery broker
+in files, so a fresh machine needs no services. Production sets DATABASE_URL, REDIS_URL,
+DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. docs/configuration.md lists every variable.
 """
 
 from pathlib import Path
@@ -16,6 +16,15 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
+# --- Environment ---------------------------------------------------------------------------
+# Commands run by hand in a checkout read the .env that `make run` and `make test` write
+# (debug on, a generated secret key), so nothing has to be typed in front of them. Variables
+# already set win over the file. The Docker image has no .env (.dockerignore), and pytest
+# sets MLTOP_READ_DOTENV=false so that a developer's file cannot change what the tests see.
+if env.bool("MLTOP_READ_DOTENV", default=True) and (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+# --- Core ----------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -23,7 +32,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random string "
-            "(or set DJANGO_DEBUG=true for local development)."
+            "(or set DJANGO_DEBUG=true for local development; `make run` writes a .env that does)."
         )
     # Development only: a random key kept under var/ so sessions survive restarts.
     from django.core.management.utils import get_random_secret_key
@@ -36,6 +45,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 
+# --- Applications and request handling -----------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -45,9 +55,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "django_celery_beat",
     "axes",
     "projects",
@@ -60,6 +72,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before CommonMiddleware, whose redirects and 404s must carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -71,6 +85,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mltop.urls"
+WSGI_APPLICATION = "mltop.wsgi.application"
 
 TEMPLATES = [
     {
@@ -88,24 +103,31 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "mltop.wsgi.application"
-
+# --- Database ------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mltop.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A kept connection is checked before reuse, so a PostgreSQL restart costs a reconnect, not a
+# failed request or task (it matters only when DJANGO_CONN_MAX_AGE > 0).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite (the embedded default) is written by web, worker and beat at once: take the write
+# lock when a transaction begins and wait for it, instead of failing with "database is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ---------------------------------------------------------------------------------
+# Redis, when set, is also the Celery broker (below). Whatever every process must agree on,
+# such as the rankings generation, lives in this cache, never in one process's memory alone.
 REDIS_URL = env.str("REDIS_URL", default="")
-
 if REDIS_URL:
     CACHES = {
         "default": {
-            # django-redis, set to ignore connection errors: with Redis down every cache read
-            # is a miss and every write a no-op (each logged), so pages and the API keep
-            # serving from the database. Short socket timeouts keep a dead Redis from
-            # holding a request for long.
+            # Connection errors are ignored (and logged): with Redis down every read is a miss
+            # and every write a no-op, so pages and the API keep serving from the database.
+            # Short socket timeouts keep a dead Redis from holding a request for long.
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mltop",
@@ -123,16 +145,16 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "mltop",
+            # Pages, fragments and API bodies are cached per URL; Django's default of 300
+            # entries let them evict the rankings generation, and every page was rebuilt.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
+# Rendered pages and ranking API bodies are also kept in the process for up to 30 seconds,
+# and the rankings generation for one (mltop/caching.py); False turns both off.
+CACHE_LOCAL_COPIES = True
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
+# --- Languages and time --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -140,12 +162,46 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files --------------------------------------------------------------------------
+# WhiteNoise serves them from the app server. The hashed, compressed manifest exists only after
+# collectstatic (the Docker build runs it), so it is the default only when debug is off;
+# `make run` and the tests (pyproject sets DJANGO_STATIC_MANIFEST=false) use plain storage.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Without the manifest WhiteNoise serves straight from the app folders.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
+# --- Accounts ------------------------------------------------------------------------------
 LOGIN_URL = "admin:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("DJANGO_LOGIN_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
 
+# --- Security ------------------------------------------------------------------------------
 # HTTPS hardening is switched on together in production, where TLS terminates in front of us.
 SECURE_HTTPS = env.bool("DJANGO_SECURE_HTTPS", default=False)
 SECURE_SSL_REDIRECT = SECURE_HTTPS
@@ -155,12 +211,12 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if SECURE_
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+# Container health checks speak plain HTTP from inside; everything else is redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-
-# --- Security: headers, login throttling, request limits -------------------------------
 # Scripts only from our own origin, never inline; inline style attributes stay allowed
 # because server-rendered SVG charts and Django admin use them.
 CONTENT_SECURITY_POLICY = {
@@ -177,28 +233,34 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-AUTHENTICATION_BACKENDS = [
-    # django-axes first: it refuses a locked-out client before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("DJANGO_LOGIN_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_SENSITIVE_PARAMETERS = ["password"]
-# Refuse oversized requests early with a 400 instead of reading them into memory.
+# Refuse oversized requests early with a 400 instead of reading them into memory (the API's
+# JSON parser applies the same limit, mltop/api/parsers.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_MAX_REQUEST_BYTES", default=1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+# --- REST API (/api/) ----------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Anonymous clients read; editors write with a token (Authorization: Token …) and Django
+    # model permissions decide what they may change. No session authentication, so responses
+    # never depend on cookies (no "Vary: Cookie" to split a CDN's cache) and writes need no
+    # CSRF token; the token's WWW-Authenticate header makes anonymous writes a 401, not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # JSON in and out, errors included; people explore the API in the docs UI (/api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["mltop.api.parsers.SizeLimitedJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "mltop.api.negotiation.JSONFirstNegotiation",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "mltop.api.pagination.ApiPagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": ["mltop.api.throttling.AnonymousClientThrottle"],
+    "EXCEPTION_HANDLER": "mltop.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Throttling tells clients apart by address. With 0, X-Forwarded-For (which any client can
+    # write) is ignored; behind N trusted proxies set API_NUM_PROXIES=N.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
-
 SPECTACULAR_SETTINGS = {
     "TITLE": "MLTop API",
     "DESCRIPTION": "Ranked open-source machine-learning projects on GitHub, current and historical.",
@@ -207,19 +269,57 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mltop.api.schema.document_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "AuthorKindEnum": "projects.models.Author.Kind",
+        "SnapshotStatusEnum": "rankings.models.RankingSnapshot.Status",
+        "SnapshotOriginEnum": "rankings.models.RankingSnapshot.Origin",
+    },
 }
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Requests per anonymous client (by IP): "N/second|minute|hour|day"; empty turns throttling off.
+API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="120/minute")
+# Seconds browsers (max-age) and shared caches such as a CDN (s-maxage) may keep public responses;
+# published snapshots are frozen, so a CDN may keep those much longer.
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+API_SNAPSHOT_CDN_MAX_AGE = env.int("API_SNAPSHOT_CDN_MAX_AGE", default=86400)
+# Ranking bodies are cached under the rankings generation (new at each publish/unpublish);
+# this bounds how long an edit of a project's name or credits takes to show in them.
+API_RANKINGS_CACHE_SECONDS = env.int("API_RANKINGS_CACHE_SECONDS", default=600)
+# Browser dashboards on any origin may read the API; writes are not offered cross-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS = env.list("API_CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
-# GitHub: every request goes to GITHUB_API_URL, so tests and GitHub Enterprise can point it elsewhere.
+# --- GitHub --------------------------------------------------------------------------------
+# Every request goes to GITHUB_API_URL, so tests and GitHub Enterprise can point it elsewhere.
 GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
 GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
+# Base of the exponential backoff (seconds) between retries of a failed GitHub request.
+GITHUB_RETRY_BACKOFF = env.float("GITHUB_RETRY_BACKOFF", default=1.0)
 
-# Celery: Redis when REDIS_URL is set; otherwise a broker in files under var/, which needs
-# no server yet is shared by the web, worker and beat processes on one machine.
+# --- Celery --------------------------------------------------------------------------------
+# On Redis, a message delivered to a worker that then died (SIGKILL, lost machine) is handed to
+# another worker after this many seconds unacknowledged. It must exceed the longest a message
+# stays unacknowledged on purpose: a task's 11-minute time limit, and the ETA of a batch
+# deferred until GitHub's rate limit resets (up to the hour-long window). Tests shorten it.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+# Without Redis, a broker in files under var/ needs no server yet is shared by the web, worker
+# and beat processes on one machine; its folders must exist before any of them uses them.
 CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "celery")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = None
@@ -227,28 +327,42 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat records each run (django-celery-beat's last_run_at) right after sending it, not every
+# three minutes: a beat killed and restarted cannot send the same run again.
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# A queue of its own lets several MLTop installations (or test runs) share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Refresh batches acknowledge after running, so a worker that dies mid-batch loses nothing;
+# one message at a time keeps long batches from waiting behind each other in one worker.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process killed mid-task makes the parent put its message back at once, instead of
+# acknowledging it as failed.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-}
+# --- Stats refresh and health --------------------------------------------------------------
+# A refresh batch that fails on a lost database connection is retried after this many seconds,
+# doubling each time (stats/tasks.py); samples are upserted per project and day, so a retried
+# batch never duplicates one.
+REFRESH_DB_RETRY_SECONDS = env.float("REFRESH_DB_RETRY_SECONDS", default=10.0)
+# /healthz gives up on the broker after this many seconds and reports it down.
+HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=1.0)
 
-# ---------------------------------------------------------------------------------------
-# Ranking (rankings/scoring.py documents the formula; /methodology/ shows it to readers).
-# Every computed snapshot records the method version, these weights and parameters, so a
-# change here never alters a snapshot already built: rebuild it to use the new values.
-# ---------------------------------------------------------------------------------------
+# --- Ranking -------------------------------------------------------------------------------
+# rankings/scoring.py documents the formula; /methodology/ shows it to readers. Every computed
+# snapshot records the method version, these weights and parameters, so a change here never
+# alters a snapshot already built: rebuild it to use the new values.
 # Component weights; the score is their weighted sum, so keep them summing to 1.
 RANKING_WEIGHTS = {
     "popularity": env.float("RANKING_WEIGHT_POPULARITY", default=0.30),
@@ -275,135 +389,12 @@ RANKING_SPIKE_BASELINE = env.int("RANKING_SPIKE_BASELINE", default=30)
 # Computed snapshots keep the top K; the daily task publishes them or leaves a draft.
 RANKING_TOP_K = env.int("RANKING_TOP_K", default=100)
 RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=False)
-# --- Stats pipeline (rankings/github.py, rankings/tasks.py) ---
-# Base of the exponential backoff (seconds) between retries of a failed GitHub request.
-GITHUB_RETRY_BACKOFF = env.float("GITHUB_RETRY_BACKOFF", default=1.0)
-# The embedded broker's folders must exist before the web, worker and beat processes use them.
-if not REDIS_URL:
-    for _folder in ("queue", "processed", "control"):
-        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(CELERY_BROKER_DIR / "control")
-# A queue of its own lets several MLTop installations (or test runs) share one Redis.
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-# Refresh batches acknowledge after running, so a worker that dies mid-batch loses nothing;
-# one message at a time keeps long batches from waiting behind each other in one worker.
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# SQLite (the embedded default) is written by web, worker and beat at once: take the write
-# lock when a transaction begins and wait for it, instead of failing with "database is locked".
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
-# --- REST API (/api/): authentication, permissions, errors, paging, throttling, caching, CORS ---
-# Anonymous clients read; editors write with a token (Authorization: Token …) and Django model
-# permissions decide what they may change. No session authentication: API responses then never
-# depend on cookies (no "Vary: Cookie" to split a CDN's cache) and writes need no CSRF token.
-INSTALLED_APPS += ["rest_framework.authtoken", "corsheaders"]
-# CORS headers must be added before CommonMiddleware can answer (redirects, 404s).
-_common = MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
-MIDDLEWARE.insert(_common, "corsheaders.middleware.CorsMiddleware")
-REST_FRAMEWORK.update(
-    {
-        # Its WWW-Authenticate header makes anonymous writes a 401, not a 403.
-        "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
-        # JSON in and out, errors included; people explore the API in the docs UI (/api/docs/).
-        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-        "DEFAULT_CONTENT_NEGOTIATION_CLASS": "mltop.api.negotiation.JSONFirstNegotiation",
-        "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-        "DEFAULT_PAGINATION_CLASS": "mltop.api.pagination.ApiPagination",
-        "DEFAULT_THROTTLE_CLASSES": ["mltop.api.throttling.AnonymousClientThrottle"],
-        "EXCEPTION_HANDLER": "mltop.api.exceptions.api_exception_handler",
-        # Throttling tells clients apart by address. With 0, X-Forwarded-For (which any client can
-        # write) is ignored; behind N trusted proxies set API_NUM_PROXIES=N.
-        "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
-    }
-)
-SPECTACULAR_SETTINGS.update(
-    {
-        "COMPONENT_SPLIT_REQUEST": True,
-        "POSTPROCESSING_HOOKS": [
-            "drf_spectacular.hooks.postprocess_schema_enums",
-            "mltop.api.schema.document_error_responses",
-        ],
-        "ENUM_NAME_OVERRIDES": {
-            "ProjectStatusEnum": "projects.models.Project.Status",
-            "AuthorKindEnum": "projects.models.Author.Kind",
-            "SnapshotStatusEnum": "rankings.models.RankingSnapshot.Status",
-            "SnapshotOriginEnum": "rankings.models.RankingSnapshot.Origin",
-        },
-    }
-)
-API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
-# Requests per anonymous client (by IP): "N/second|minute|hour|day"; empty turns throttling off.
-API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="120/minute")
-# Seconds browsers (max-age) and shared caches such as a CDN (s-maxage) may keep public responses;
-# published snapshots are frozen, so a CDN may keep those much longer.
-API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
-API_SNAPSHOT_CDN_MAX_AGE = env.int("API_SNAPSHOT_CDN_MAX_AGE", default=86400)
-# Ranking bodies are cached under the rankings generation (new at each publish/unpublish);
-# this bounds how long an edit of a project's name or credits takes to show in them.
-API_RANKINGS_CACHE_SECONDS = env.int("API_RANKINGS_CACHE_SECONDS", default=600)
-# Browser dashboards on any origin may read the API; writes are not offered cross-origin.
-CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOWED_ORIGINS = env.list("API_CORS_ALLOWED_ORIGINS", default=[])
-CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_ALLOW_CREDENTIALS = False
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
-# --- Production stack: static files, page cache, cache resilience (issue 7) ---
-# Hashed, compressed static files served by WhiteNoise with far-future cache headers. The
-# manifest only exists after collectstatic (the Docker build runs it), so it is the default
-# only when debug is off (WhiteNoise then gives hashed names a ten-year max-age); the test
-# suite and `make run` use plain storage (pyproject sets DJANGO_STATIC_MANIFEST=false for pytest).
-STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if STATIC_MANIFEST
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+
+# --- Logging -------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
-# Without the manifest (development, tests) WhiteNoise serves straight from the app folders.
-WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
-WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
-# Container health checks speak plain HTTP from inside; everything else is redirected to HTTPS.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
-# --- Service faults: Redis, PostgreSQL or a worker going away (issue 8) ---
-# Django checks a kept database connection before reusing it, so a PostgreSQL restart costs a
-# reconnect, not a failed request or task (only matters when DJANGO_CONN_MAX_AGE > 0).
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# A refresh batch that fails on a lost database connection (OperationalError/InterfaceError) is
-# retried after this many seconds, doubling each time (rankings/tasks.py); the samples are
-# upserted per project and day, so a retried batch never duplicates one.
-REFRESH_DB_RETRY_SECONDS = env.float("REFRESH_DB_RETRY_SECONDS", default=10.0)
-# Late acknowledgement (refresh_batch) keeps a batch whose worker dies: a pool process killed
-# mid-task makes the parent put the message back at once, instead of acknowledging it as failed.
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# On Redis, a message delivered to a worker that then died (SIGKILL, lost machine) is handed
-# to another worker after this many seconds unacknowledged. It must exceed the longest a
-# message stays unacknowledged on purpose: a task's 11-minute time limit, and the ETA of a
-# batch deferred until GitHub's rate limit resets (up to the hour-long window). Two hours;
-# tests shorten it.
-CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
-if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
-    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
-# Beat records each run (django-celery-beat's last_run_at) right after sending it, not every
-# three minutes: a beat killed and restarted cannot send the same run again.
-CELERY_BEAT_SYNC_EVERY = 1
-# /healthz gives up on the broker after this many seconds and reports it down.
-HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=1.0)
-# --- Hostile input (issue 8): the API's JSON bodies obey DATA_UPLOAD_MAX_MEMORY_SIZE too ---
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["mltop.api.parsers.SizeLimitedJSONParser"]
-# --- Speed at scale (issue 7): copies of cached pages kept in each process ---------------
-# Rendered pages and ranking API bodies are also kept in the process for up to 30 seconds,
-# and the rankings generation for a second (mltop/caching.py says why); False turns both off.
-CACHE_LOCAL_COPIES = True
-# Local memory (no Redis) holds pages, fragments and API bodies cached per URL. Django's
-# default of 300 entries let them (and, before the throttle kept its own counts, one entry
-# per anonymous API client) push out the rankings generation, least recently used, so every
-# page was rebuilt again and again under the web benchmark's 10,000 clients.
-if not REDIS_URL:
-    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 50_000

@@ -127,10 +127,15 @@ def test_dockerfile():
     assert text.index("USER ") < text.index("CMD ")
 
 
-def readme_variables() -> set[str]:
-    readme = (ROOT / "README.md").read_text()
-    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    first_cells = re.findall(r"^\| (`[A-Z].*?) \|", table, re.M)
+def test_the_local_env_file_stays_out_of_git_and_the_image():
+    for ignore_file in (".gitignore", ".dockerignore"):
+        assert ".env" in (ROOT / ignore_file).read_text().splitlines(), ignore_file
+
+
+def documented_variables() -> set[str]:
+    """The variables in the tables of docs/configuration.md (first column)."""
+    text = (ROOT / "docs" / "configuration.md").read_text()
+    first_cells = re.findall(r"^\| (`[A-Z].*?) \|", text, re.M)
     return {name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)}
 
 
@@ -138,8 +143,8 @@ def env_example_variables() -> set[str]:
     return set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
 
 
-def test_env_example_documents_every_variable_of_the_readme_and_back():
-    assert readme_variables() == env_example_variables()
+def test_env_example_lists_every_documented_variable_and_back():
+    assert documented_variables() == env_example_variables()
 
 
 def test_every_variable_the_code_reads_is_documented():
@@ -151,7 +156,7 @@ def test_every_variable_the_code_reads_is_documented():
         read |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]+)\"", text))
         read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)(?::-[^}]*)?\}", text))
     assert read - {"POSTGRES_USER", "POSTGRES_DB"}, "the patterns found nothing"
-    assert read <= readme_variables(), sorted(read - readme_variables())
+    assert read <= documented_variables(), sorted(read - documented_variables())
 
 
 def test_gunicorn_workers_freeze_what_they_loaded_before_serving():

@@ -1,4 +1,4 @@
-"""Moving StatsSample from rankings to stats loses no row (issue 12).
+"""Moving StatsSample from rankings to stats loses no row.
 
 A database is taken back to the layout before the move (rankings owned StatsSample), filled
 with samples, a published snapshot, an API token, a permission on samples and beat schedules

@@ -1,9 +1,11 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +69,63 @@ def test_local_memory_keeps_the_generation_among_many_clients_throttle_histories
     for client in range(10_000):
         cache.set(f"throttle_anon_10.0.{client // 256}.{client % 256}", [1.0], timeout=60)
     assert cache.get("rankings:generation") == 1
+
+
+# -- the checkout's .env: read by commands run by hand, never by the tests ----------------------
+
+CHECKOUT = ("manage.py", "Makefile", "mltop", "github", "projects", "stats", "rankings", "templates", "static")
+
+
+@pytest.fixture(scope="module")
+def checkout_with_env(tmp_path_factory):
+    """A copy of the code whose .env was written by `make .env`, as `make run` and `make test` do."""
+    root = tmp_path_factory.mktemp("checkout")
+    for name in CHECKOUT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, root / name)
+    subprocess.run(["make", "-s", ".env", f"PYTHON={sys.executable}"], cwd=root, check=True, timeout=60)
+    return root
+
+
+def _run_in(root: Path, *args: str, **env_overrides) -> subprocess.CompletedProcess:
+    """manage.py in ``root`` with nothing of ours in the environment: no DJANGO_*, no MLTOP_READ_DOTENV."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "MLTOP_READ_DOTENV"}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_make_writes_a_debug_env_with_a_fresh_secret_key_once(checkout_with_env):
+    env_file = checkout_with_env / ".env"
+    written = env_file.read_text()
+    assert "DJANGO_DEBUG=true\n" in written
+    key = next(line.partition("=")[2] for line in written.splitlines() if line.startswith("DJANGO_SECRET_KEY="))
+    assert len(key) >= 50 and key not in (ROOT / ".env.example").read_text()
+    subprocess.run(["make", "-s", ".env", f"PYTHON={sys.executable}"], cwd=checkout_with_env, check=True, timeout=60)
+    assert env_file.read_text() == written  # never overwritten
+
+
+def test_commands_run_by_hand_read_the_env_file(checkout_with_env):
+    result = _run_in(checkout_with_env, "refresh_stats", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: manage.py refresh_stats" in result.stdout
+
+
+def test_the_environment_wins_over_the_env_file(checkout_with_env):
+    show_debug = ("shell", "-c", "from django.conf import settings; print('DEBUG', settings.DEBUG)")
+    assert "DEBUG True" in _run_in(checkout_with_env, *show_debug).stdout
+    result = _run_in(checkout_with_env, *show_debug, DJANGO_DEBUG="false")
+    assert "DEBUG False" in result.stdout, result.stderr
+
+
+def test_the_test_suite_never_reads_the_env_file(checkout_with_env, settings):
+    # pytest sets it (pyproject.toml), and every subprocess of a test inherits it.
+    assert os.environ["MLTOP_READ_DOTENV"] == "false"
+    assert settings.DEBUG is False
+    result = _run_in(checkout_with_env, "refresh_stats", "--help", MLTOP_READ_DOTENV="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr

@@ -1,13 +1,12 @@
 """Counters for the API throttle: shared by every process through Redis in batches, or local.
 
-A Redis round trip costs this process about as much as half a whole trivial request (about
-110 us measured on the benchmark machine), so a throttle that increments a Redis counter on
-every API request makes every API request half as fast again. Here each process adds up its
-own increments and, at most every ``interval`` seconds, sends them all in one pipeline
-(INCRBY, and EXPIRE the first time) and reads back the totals every process has reached.
-A count is the total at the last exchange plus what this process has added since; what
-other processes added since shows up at the next exchange. So a client spread over several
-processes can get ahead of its limit by what it sends them within one interval, and no more.
+A Redis round trip on every API request would cost about half a trivial request
+(docs/benchmarks.md, "Throttling"). So each process adds up its own increments and, at most
+every ``interval`` seconds, sends them all in one pipeline (INCRBY, and EXPIRE the first
+time) and reads back the totals every process has reached. A count is the total at the last
+exchange plus what this process has added since; what other processes added since shows up
+at the next exchange. So a client spread over several processes can get ahead of its limit
+by what it sends them within one interval, and no more.
 
 When Redis cannot be reached the counts stay this process's own (nothing is refused for
 want of Redis) and the next exchange is tried ``retry_after`` seconds later, so a dead Redis

@@ -41,8 +41,7 @@ class RenderedBody:
     """A response body as sent (JSON bytes), with its validators: what the cache keeps.
 
     Keeping the bytes rather than the data spares every hit the JSON rendering and the
-    hashing for the ETag, which profiling showed to be most of a hit's cost after the
-    middleware.
+    hashing for the ETag.
     """
 
     content: bytes

@@ -1,9 +1,8 @@
 """Content negotiation that answers what nearly every client sends without parsing it.
 
-DRF's negotiation parses the Accept header into media types and reads the query string for
-a ``?format=`` override on every request; profiling a cached ranking showed that to be a
-fifth of what the API adds to a request. When the view's first renderer is JSON and the
-client sends no Accept header, ``*/*`` or ``application/json``, and no ``format``, DRF's
+DRF's negotiation parses the Accept header and the query string on every request, a noticeable
+share of a cached API response (docs/benchmarks.md). When the view's first renderer is JSON and
+the client sends no Accept header, ``*/*`` or ``application/json``, and no ``format``, DRF's
 answer is always that renderer with its own media type, so it is given at once. Anything
 else, a 406 included, goes through DRF's negotiation as before.
 """

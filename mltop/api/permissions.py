@@ -7,9 +7,8 @@ class ModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):
     """DRF's DjangoModelPermissionsOrAnonReadOnly, without building the view's queryset for reads.
 
     DRF calls ``get_queryset()`` only to learn the model whose permissions it checks, and no
-    permission is needed to read (its ``perms_map`` is empty for GET, HEAD and OPTIONS).
-    Profiling the cached ranking endpoint showed that building that queryset (annotations
-    with subqueries) cost more than the rest of a cache hit, so reads skip it.
+    permission is needed to read (its ``perms_map`` is empty for GET, HEAD and OPTIONS); the
+    queryset's annotations would cost more than the rest of a cache hit, so reads skip it.
     """
 
     def has_permission(self, request, view):

@@ -1,12 +1,11 @@
 """Throttling of anonymous clients: a counter per client and fixed window.
 
-DRF's own throttles keep each client's list of request times and read it, then write it
-back: two round trips to Redis and a pickled list on every API request, which profiling
-showed to be the largest part of a cached ranking's cost on PostgreSQL + Redis. Here each
-client has one integer per window of the rate's period (``120/minute``: per minute). With
-Redis the counters are shared by every process in batches (``counters.BatchedCounters``:
-one round trip per process every 50 ms, not one per request); with the local-memory cache,
-which is each process's own, they are kept in the process as well (``LocalCounters``).
+DRF's own throttles read and write back each client's list of request times, two Redis round
+trips per API request (docs/benchmarks.md, "Throttling"). Here each client has one integer per
+window of the rate's period (``120/minute``: per minute). With Redis the counters are shared
+by every process in batches (``counters.BatchedCounters``: one round trip per process every
+50 ms, not one per request); with the local-memory cache, which is each process's own, they
+are kept in the process as well (``LocalCounters``).
 The price is the fixed window's: a client may send up to twice the rate across the boundary
 of two windows. Retry-After is the time left in the window.
 

@@ -21,6 +21,13 @@ def test_pagination_links_and_the_maximum_page_size(api_client, project_factory,
     assert len(capped["results"]) == 4
 
 
+def test_a_list_holds_twenty_items_a_page_unless_the_client_asks(api_client, project_factory):
+    project_factory.create_batch(21)
+    first = api_client.get("/api/projects/").json()
+    assert first["count"] == 21 and len(first["results"]) == 20
+    assert first["next"] == "http://testserver/api/projects/?page=2"
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

@@ -21,7 +21,9 @@ def _example_env() -> dict[str, str]:
 
 
 def _check_deploy(**overrides) -> subprocess.CompletedProcess:
-    inherited = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV")}
+    # MLTOP_READ_DOTENV too: the image has no .env, so a checkout's must not be read here either.
+    kept = ("PATH", "HOME", "LANG", "VIRTUAL_ENV", "MLTOP_READ_DOTENV")
+    inherited = {k: v for k, v in os.environ.items() if k in kept}
     env = {**inherited, **_example_env(), **overrides}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
