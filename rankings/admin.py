@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mltop.adminwidgets import SafeAutocompleteMixin
+from projects.models import Project
 
 from . import services
 from .models import RankingEntry, RankingSnapshot
@@ -82,13 +83,49 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
     inlines = [RankingEntryInline]
     actions = ["publish", "unpublish", "start_edition"]
     # What a computed snapshot was built with is a record, not an editorial choice.
-    readonly_fields = ["status", "published_at", "created_at", "method", "weights", "parameters", "based_on"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "created_at",
+        "method",
+        "weights",
+        "parameters",
+        "based_on",
+        "left_out",
+    ]
+    exclude = ["coverage"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
             # Published snapshots are frozen: every field is shown, none can be edited.
-            return [f.name for f in self.model._meta.fields if f.name != "id"]
+            return [f.name for f in self.model._meta.fields if f.name not in ("id", "coverage")] + ["left_out"]
         return self.readonly_fields
+
+    @admin.display(description=_("not ranked"))
+    def left_out(self, snapshot):
+        """The projects a computed ranking considered but did not rank, by reason, linked (one query)."""
+        coverage = snapshot.coverage or {}
+        if not coverage:
+            return "—"
+        left_out = coverage.get("left_out", {})
+        ids = {pid for item in left_out.values() for pid in item["ids"]}
+        names = dict(Project.objects.filter(pk__in=ids).values_list("pk", "name"))
+        rows = []
+        for code, label, count in snapshot.left_out_counts:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:projects_project_change", args=[pid]), names[pid])
+                    for pid in left_out[code]["ids"]
+                    if pid in names
+                ),
+            )
+            more = count - len(left_out[code]["ids"])
+            tail = format_html(" {}", _("and %(count)s more") % {"count": more}) if more > 0 else ""
+            rows.append(format_html("<li><strong>{} {}</strong>: {}{}</li>", count, label, links, tail))
+        summary = _("%(ranked)s of %(considered)s projects considered are ranked.") % coverage
+        return format_html("<p>{}</p><ul>{}</ul>", summary, mark_safe("".join(rows)))  # noqa: S308 - each row escaped
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_published:

@@ -8,8 +8,10 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass, replace
 
+from projects.models import Project
+
 from .figures import candidates_as_of, spike_days_as_of
-from .scoring import Figures, Parameters, ProjectScore, ranking_key, score_project
+from .scoring import Figures, Parameters, ProjectScore, ineligibility_codes, ranking_key, score_project
 
 
 @dataclass(frozen=True)
@@ -21,19 +23,46 @@ class Ranked:
     result: ProjectScore
 
 
-def compute_ranking(*, as_of: dt.date, params: Parameters, top_k: int) -> list[Ranked]:
-    """The top ``top_k`` eligible projects as of ``as_of``, best first (two queries)."""
+def compute_ranking(
+    *, as_of: dt.date, params: Parameters, top_k: int, left_out: dict[str, list[int]] | None = None
+) -> list[Ranked]:
+    """The top ``top_k`` eligible projects as of ``as_of``, best first (two queries).
+
+    ``left_out``, when given, receives the ids of the scored projects that could not be ranked,
+    by the first reason (``scoring.ineligibility_codes``), and those eligible but below the top K.
+    """
     scored = (
         (candidate, score_project(candidate.figures, as_of=as_of, params=params))
         for candidate in candidates_as_of(as_of=as_of, params=params)
     )
+
+    def eligible(pairs):
+        for candidate, result in pairs:
+            if result.eligible:
+                yield candidate, result
+            elif left_out is not None:
+                code = ineligibility_codes(candidate.figures, as_of, params)[0]
+                left_out.setdefault(code, []).append(candidate.project_id)
+
+    eligible_ids = []
+
+    def noted(pairs):
+        for pair in pairs:
+            eligible_ids.append(pair[0].project_id)
+            yield pair
+
     best = heapq.nsmallest(
         top_k,
-        ((c, s) for c, s in scored if s.eligible),
+        noted(eligible(scored)),
         key=lambda pair: ranking_key(
             score=pair[1].score, stars=pair[0].figures.stars, name=pair[0].name, project_id=pair[0].project_id
         ),
     )
+    if left_out is not None:
+        ranked_ids = {c.project_id for c, _ in best}
+        below = [pid for pid in eligible_ids if pid not in ranked_ids]
+        if below:
+            left_out["below_top_k"] = below
     spiky = [c.project_id for c, _ in best if c.spike_count]
     spikes = spike_days_as_of(project_ids=spiky, as_of=as_of, params=params) if spiky else {}
     ranked = []
@@ -46,3 +75,39 @@ def compute_ranking(*, as_of: dt.date, params: Parameters, top_k: int) -> list[R
             Ranked(rank=position, project_id=candidate.project_id, name=candidate.name, figures=figures, result=result)
         )
     return ranked
+
+
+# Ids kept per reason on a snapshot, for editors; the counts are always whole.
+LEFT_OUT_IDS_KEPT = 500
+
+
+def ranking_coverage(*, as_of: dt.date, ranked: list[Ranked], left_out: dict[str, list[int]]) -> dict:
+    """What a computed ranking considered and why the rest is not in it (one query).
+
+    Considered: every project in the catalogue but candidates (which editors have not accepted
+    yet). Besides the scoring's reasons (``compute_ranking``'s ``left_out``): excluded by an
+    editor, missing on GitHub by the as-of date, or no capture in the history window.
+    """
+    scored = {item.project_id for item in ranked} | {pid for ids in left_out.values() for pid in ids}
+    reasons = {code: list(ids) for code, ids in left_out.items()}
+    as_of_end = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC)
+    considered = 0
+    catalogue = Project.objects.exclude(status=Project.Status.CANDIDATE).order_by("pk")
+    for pk, status, missing_since in catalogue.values_list("pk", "status", "missing_since"):
+        considered += 1
+        if pk in scored:
+            continue
+        if status == Project.Status.EXCLUDED:
+            code = "excluded"
+        elif missing_since is not None and missing_since <= as_of_end:
+            code = "missing"
+        else:
+            code = "no_figures"
+        reasons.setdefault(code, []).append(pk)
+    return {
+        "considered": considered,
+        "ranked": len(ranked),
+        "left_out": {
+            code: {"count": len(ids), "ids": sorted(ids)[:LEFT_OUT_IDS_KEPT]} for code, ids in sorted(reasons.items())
+        },
+    }

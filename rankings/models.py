@@ -14,6 +14,18 @@ class RankingSnapshotQuerySet(models.QuerySet):
         return self.order_by("-taken_at", "-id")
 
 
+# Why a considered project is not in a computed ranking, as recorded in ``coverage``.
+LEFT_OUT_REASONS = {
+    "under_star_floor": _("under the star floor"),
+    "archived": _("archived"),
+    "inactive": _("no recent push"),
+    "excluded": _("excluded by an editor"),
+    "missing": _("missing on GitHub"),
+    "no_figures": _("no recent figures"),
+    "below_top_k": _("below the top of the ranking"),
+}
+
+
 class RankingSnapshot(models.Model):
     """A ranking as it stood at one moment: frozen once published."""
 
@@ -36,6 +48,12 @@ class RankingSnapshot(models.Model):
         default=dict,
         blank=True,
         help_text=_("Windows, caps, as-of date and size the scoring used; with the weights they re-derive it."),
+    )
+    coverage = models.JSONField(
+        _("coverage"),
+        default=dict,
+        blank=True,
+        help_text=_("Projects considered, ranked, and why the others are not ranked (computed snapshots)."),
     )
     notes = models.TextField(_("notes"), blank=True)
     based_on = models.ForeignKey(
@@ -66,6 +84,13 @@ class RankingSnapshot(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def left_out_counts(self) -> list[tuple[str, str, int]]:
+        """(code, label in the reader's language, count) of the projects not ranked, most first."""
+        left_out = (self.coverage or {}).get("left_out", {})
+        counts = [(code, str(LEFT_OUT_REASONS.get(code, code)), item["count"]) for code, item in left_out.items()]
+        return sorted(counts, key=lambda row: (-row[2], row[0]))
 
 
 class RankingEntry(models.Model):

@@ -214,18 +214,28 @@ def recency(figures: Figures, as_of: dt.date, params: Parameters) -> float:
     return 0.5 ** (days / params.half_life_days)
 
 
-def ineligibility(figures: Figures, as_of: dt.date, params: Parameters) -> tuple[str, ...]:
-    """Why a project may not be ranked (empty when it may)."""
-    reasons = []
+def ineligibility_codes(figures: Figures, as_of: dt.date, params: Parameters) -> tuple[str, ...]:
+    """Why a project may not be ranked, as codes (``under_star_floor``, ``archived``, ``inactive``)."""
+    codes = []
     if figures.stars < params.min_stars:
-        reasons.append(f"fewer than {params.min_stars} stars")
+        codes.append("under_star_floor")
     if not figures.keep:
         if figures.archived:
-            reasons.append("archived")
+            codes.append("archived")
         days = days_since_push(figures, as_of)
         if days is not None and days > params.inactive_days:
-            reasons.append(f"no push for {days} days")
-    return tuple(reasons)
+            codes.append("inactive")
+    return tuple(codes)
+
+
+def ineligibility(figures: Figures, as_of: dt.date, params: Parameters) -> tuple[str, ...]:
+    """Why a project may not be ranked (empty when it may), in words."""
+    words = {
+        "under_star_floor": f"fewer than {params.min_stars} stars",
+        "archived": "archived",
+        "inactive": f"no push for {days_since_push(figures, as_of)} days",
+    }
+    return tuple(words[code] for code in ineligibility_codes(figures, as_of, params))
 
 
 def spike_flags(figures: Figures) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from mltop import caching, locks
 from projects.models import Project
 from stats.models import StatsSample
 
-from .building import compute_ranking
+from .building import compute_ranking, ranking_coverage
 from .models import RankingEntry, RankingSnapshot
 from .scoring import METHOD, Parameters
 from .selectors import previous_published
@@ -133,7 +133,8 @@ def snapshot_build(
     if not 1 <= top_k <= MAX_TOP_K:
         raise ValidationError(_("The number of entries must be between 1 and %(max)d.") % {"max": MAX_TOP_K})
     params = params or Parameters.from_settings(settings)
-    ranked = compute_ranking(as_of=as_of, params=params, top_k=top_k)
+    left_out: dict[str, list[int]] = {}
+    ranked = compute_ranking(as_of=as_of, params=params, top_k=top_k, left_out=left_out)
     if not ranked:
         raise ValidationError(
             _("No project is eligible as of %(date)s: nothing tracked has enough stars and recent figures.")
@@ -147,6 +148,7 @@ def snapshot_build(
         method=METHOD,
         weights=params.weights_record(),
         parameters={**params.parameters_record(), "as_of": as_of.isoformat(), "top_k": top_k},
+        coverage=ranking_coverage(as_of=as_of, ranked=ranked, left_out=left_out),
     )
     snapshot.full_clean()
     snapshot.save()

@@ -136,10 +136,29 @@ class RankingSnapshotSerializer(serializers.ModelSerializer):
         )
     ]
 )
+class CoverageSerializer(serializers.Serializer):
+    """What a computed snapshot considered and why the rest is not ranked; empty for editorial editions."""
+
+    considered = serializers.IntegerField(help_text="Projects in the catalogue (candidates aside) on the as-of date.")
+    ranked = serializers.IntegerField()
+    left_out = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Projects not ranked, by reason: under_star_floor, archived, inactive, excluded, missing, "
+        "no_figures, below_top_k.",
+    )
+
+    def to_representation(self, coverage):
+        if not coverage:
+            return None
+        left_out = {code: item["count"] for code, item in coverage.get("left_out", {}).items()}
+        return {"considered": coverage["considered"], "ranked": coverage["ranked"], "left_out": left_out}
+
+
 class RankingSnapshotDetailSerializer(serializers.ModelSerializer):
     """A snapshot with its entries in rank order (the view passes them prefetched in the context)."""
 
     entries = serializers.SerializerMethodField()
+    coverage = CoverageSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = RankingSnapshot
@@ -153,6 +172,7 @@ class RankingSnapshotDetailSerializer(serializers.ModelSerializer):
             "weights",
             "notes",
             "published_at",
+            "coverage",
             "entries",
         ]
 

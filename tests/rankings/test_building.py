@@ -256,8 +256,8 @@ def test_build_runs_a_fixed_number_of_queries(project_factory, projects, django_
         record(project, [5] * 40)
     spiky = project_factory()
     record(spiky, [5] * 20 + [4_000] + [5] * 5)
-    # savepoint, figures, spike days of the top K, snapshot, entries, release savepoint
-    with django_assert_num_queries(6):
+    # savepoint, figures, spike days of the top K, the catalogue's coverage, snapshot, entries, release savepoint
+    with django_assert_num_queries(7):
         snapshot = snapshot_build(as_of=AS_OF, top_k=50, publish=False)
     assert snapshot.entries.count() == projects + 1
 
