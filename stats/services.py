@@ -1,23 +1,16 @@
-"""Orchestrating refreshes: queueing batches, running them here, and the run lock.
+"""Orchestrating refreshes: queueing batches and running them here (the run lock is in runs.py).
 
 Tasks, commands and admin actions call these; the work itself is in refresh.py.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from tqdm import tqdm
 
 from github.client import GitHubClient
-from mltop import locks
 
 from . import refresh
-
-RUN_LOCK_KEY = "refresh:run-lock"
-RUN_PENDING_KEY = "refresh:run-pending"
-# Longer than any healthy run (10,000 repositories take minutes), shorter than the 6-hour
-# schedule: a run whose worker died frees the lock before the next scheduled run.
-RUN_LOCK_TIMEOUT = 5 * 60 * 60
+from .tasks import refresh_batch
 
 
 def refresh_enqueue(*, project_ids: list[int], eta=None, on_commit: bool = True) -> int:
@@ -27,8 +20,6 @@ def refresh_enqueue(*, project_ids: list[int], eta=None, on_commit: bool = True)
     who want a broker failure raised here (kombu's OperationalError) to report it.
     Returns the number of batches.
     """
-    from .tasks import refresh_batch
-
     groups = list(refresh.batches(list(project_ids)))
     for group in groups:
         if on_commit:
@@ -40,8 +31,6 @@ def refresh_enqueue(*, project_ids: list[int], eta=None, on_commit: bool = True)
 
 def refresh_sync(ids: list[int], *, stream, client: GitHubClient | None = None) -> refresh.RefreshSummary:
     """Refresh batch after batch in this process, with a progress bar; deferred ones go to the worker."""
-    from .tasks import refresh_batch
-
     summary = refresh.RefreshSummary()
     with tqdm(total=len(ids), unit="project", file=stream, disable=False) as bar:
         for group in refresh.batches(ids):
@@ -57,32 +46,3 @@ def refresh_sync(ids: list[int], *, stream, client: GitHubClient | None = None) 
                 bar.update(len(rest))
                 break
     return summary
-
-
-def refresh_run_start(*, run_id: str, batch_count: int) -> bool:
-    """Take the run lock for ``run_id``; False when another run still holds it."""
-    if locks.lock_acquire(RUN_LOCK_KEY, timeout=RUN_LOCK_TIMEOUT, token=run_id) is None:
-        return False
-    cache.set(f"{RUN_PENDING_KEY}:{run_id}", batch_count, timeout=RUN_LOCK_TIMEOUT)
-    if batch_count == 0:
-        refresh_run_finish(run_id=run_id)
-    return True
-
-
-def refresh_run_batch_done(*, run_id: str) -> None:
-    """Count one batch of ``run_id`` as finished; the last one releases the run lock."""
-    try:
-        left = cache.decr(f"{RUN_PENDING_KEY}:{run_id}")
-    except ValueError:
-        left = 0
-    if left <= 0:
-        refresh_run_finish(run_id=run_id)
-
-
-def refresh_run_finish(*, run_id: str) -> None:
-    locks.lock_release(RUN_LOCK_KEY, token=run_id)
-    cache.delete(f"{RUN_PENDING_KEY}:{run_id}")
-
-
-def refresh_run_active() -> str | None:
-    return locks.lock_holder(RUN_LOCK_KEY)

@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 
 from github.errors import GitHubUnavailable, TokenRejected
 
-from . import refresh, services
+from . import refresh, runs
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def refresh_batch(self, project_ids: list[int], run_id: str = "") -> dict:
         # Every batch fails the same way until an operator fixes GITHUB_TOKEN: no retry, no
         # project touched; /healthz and admin show the problem (recorded by the client).
         if run_id:
-            services.refresh_run_batch_done(run_id=run_id)
+            runs.refresh_run_batch_done(run_id=run_id)
         return {"token_rejected": str(exc)}
     except DATABASE_LOST as exc:
         # PostgreSQL restarted or the connection dropped: nothing of the batch was written (one
@@ -60,7 +60,7 @@ def refresh_batch(self, project_ids: list[int], run_id: str = "") -> dict:
     elif result.outage and self.request.retries < self.max_retries:
         raise GitHubUnavailable(result.outage)  # errors are recorded; autoretry tries the batch again later
     elif run_id:
-        services.refresh_run_batch_done(run_id=run_id)
+        runs.refresh_run_batch_done(run_id=run_id)
     return dataclasses.asdict(result.summary)
 
 
@@ -71,8 +71,8 @@ def refresh_all() -> dict:
     ids = refresh.refresh_project_ids()
     groups = list(refresh.batches(ids))
     run_id = uuid.uuid4().hex
-    if not services.refresh_run_start(run_id=run_id, batch_count=len(groups)):
-        logger.info("A refresh run is still in progress (%s); this one is skipped.", services.refresh_run_active())
+    if not runs.refresh_run_start(run_id=run_id, batch_count=len(groups)):
+        logger.info("A refresh run is still in progress (%s); this one is skipped.", runs.refresh_run_active())
         return {"skipped": True, "projects": 0, "batches": 0}
     for group in groups:
         refresh_batch.delay(group, run_id)

@@ -11,7 +11,7 @@ import pytest
 
 from github.client import GitHubClient
 from projects.models import Project
-from stats import fetching, refresh, services, tasks
+from stats import fetching, refresh, runs, tasks
 from stats.models import StatsSample
 
 TOKEN = "ghp_testtoken0123456789abcdefghijklmnopqrstu"
@@ -124,8 +124,8 @@ def test_a_batch_task_with_some_failed_repositories_finishes_its_run_without_a_r
     ids = refreshed_once
     fake_github.fail_next(4, status=500, paths=("/repos/org/r4",))  # every attempt of the task's client
     fake_github.malformed_next(1, paths=("/repos/org/r6",))
-    services.refresh_run_start(run_id="run-faults", batch_count=1)
+    runs.refresh_run_start(run_id="run-faults", batch_count=1)
     summary = tasks.refresh_batch.apply(args=[ids, "run-faults"]).get()
     assert (summary["refreshed"], summary["failed"]) == (6, 2)
-    assert services.refresh_run_active() is None  # the run is over: no retry of the whole batch
+    assert runs.refresh_run_active() is None  # the run is over: no retry of the whole batch
     assert samples(ids) == {pk: (100 + i if i in (4, 6) else 1000 + i) for i, pk in enumerate(ids)}

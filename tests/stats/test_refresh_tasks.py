@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from github.client import GitHubUnavailable
-from stats import refresh, services, tasks
+from stats import refresh, runs, services, tasks
 
 TOKEN = "ghp_testtoken0123456789abcdefghijklmnopqrstu"
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_refresh_all_splits_tracked_projects_into_batches_of_100_under_one_lock(
     assert (result["projects"], result["batches"]) == (205, 3)
     assert [len(args[0]) for args, _ in queued] == [100, 100, 5]
     assert {args[1] for args, _ in queued} == {result["run_id"]}
-    assert services.refresh_run_active() == result["run_id"]
+    assert runs.refresh_run_active() == result["run_id"]
 
 
 def test_a_second_run_is_skipped_while_the_first_holds_the_lock(project_factory, queued):
@@ -45,7 +45,7 @@ def test_the_last_batch_of_a_run_releases_the_lock(project_factory, fake_github,
     [(args, _)] = queued
     summary = tasks.refresh_batch.apply(args=args).get()
     assert summary["refreshed"] == 1
-    assert services.refresh_run_active() is None
+    assert runs.refresh_run_active() is None
     assert not tasks.refresh_all.apply().get()["skipped"] and run_id
 
 
@@ -55,13 +55,13 @@ def test_a_rate_limited_batch_requeues_the_rest_for_after_the_reset(project_fact
         fake_github.add_repo(f"a/{name}")
         ids.append(project_factory(repo_owner="a", repo_name=name).pk)
     fake_github.rate_limit_after(1, reset_in=300)
-    services.refresh_run_start(run_id="run-1", batch_count=1)
+    runs.refresh_run_start(run_id="run-1", batch_count=1)
     summary = tasks.refresh_batch.apply(args=[ids, "run-1"]).get()
     assert (summary["refreshed"], summary["deferred"]) == (1, 1)
     [(args, options)] = queued
     assert args == ([ids[1]], "run-1")
     assert options["eta"] > dt.datetime.now(dt.UTC) + dt.timedelta(seconds=290)
-    assert services.refresh_run_active() == "run-1"  # the run is not over until the rest is fetched
+    assert runs.refresh_run_active() == "run-1"  # the run is not over until the rest is fetched
 
 
 def test_an_outage_is_retried_by_celery_with_the_errors_recorded(project_factory, fake_github, settings):
