@@ -9,6 +9,7 @@ import heapq
 from dataclasses import dataclass, replace
 
 from projects.models import Project
+from stats.gains import gain_annotations
 
 from .figures import candidates_as_of, spike_days_as_of
 from .scoring import Figures, Parameters, ProjectScore, ineligibility_codes, ranking_key, score_project
@@ -111,3 +112,18 @@ def ranking_coverage(*, as_of: dt.date, ranked: list[Ranked], left_out: dict[str
             code: {"count": len(ids), "ids": sorted(ids)[:LEFT_OUT_IDS_KEPT]} for code, ids in sorted(reasons.items())
         },
     }
+
+
+def entry_gains(*, project_ids: list[int], as_of: dt.date) -> dict[int, tuple[int | None, int | None]]:
+    """The stars each project gained in the 30 and 365 days to ``as_of`` (stats.gains' rule; one query).
+
+    What an entry shows, as every page and the API do; the score's momentum reads the sums of
+    (spike-capped) daily gains instead (``figures.py``).
+    """
+    rows = (
+        Project.objects.filter(pk__in=project_ids)
+        .annotate(**gain_annotations("pk", as_of=as_of, days=30, name="gained_30d"))
+        .annotate(**gain_annotations("pk", as_of=as_of, days=365, name="gained_365d"))
+        .values_list("pk", "gained_30d", "gained_365d")
+    )
+    return {pk: (short, long) for pk, short, long in rows}

@@ -4,11 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Prefetch, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from projects.models import Authorship, Project
+from stats.gains import gain_annotations
 from stats.models import StatsSample
 
 from .building import Ranked, compute_ranking
@@ -111,28 +112,18 @@ ARCHIVE_PAGE_SIZE = 20
 
 
 def star_annotations(project_ref: str, *, today: dt.date | None = None) -> dict:
-    """Subquery annotations for the latest star count and the stars gained in the last 30 days.
+    """Subquery annotations: the latest star count and its day, and ``gained_30d`` (stats.gains' rule).
 
     ``project_ref`` names the project id in the outer query (``"project_id"`` on entries,
-    ``"pk"`` on projects). The gain is the newest sample inside the window minus the newest
-    sample on or before its start; it is None when either is missing, so stale data never
-    reads as "+0".
+    ``"pk"`` on projects).
     """
     today = today or timezone.now().date()
-    cutoff = today - dt.timedelta(days=GAIN_DAYS)
     samples = StatsSample.objects.filter(project=OuterRef(project_ref)).order_by("-captured_on")
     return {
         "latest_stars": Subquery(samples.values("stars")[:1]),
         "latest_on": Subquery(samples.values("captured_on")[:1]),
-        "window_stars": Subquery(samples.filter(captured_on__gt=cutoff).values("stars")[:1]),
-        "baseline_stars": Subquery(samples.filter(captured_on__lte=cutoff).values("stars")[:1]),
+        **gain_annotations(project_ref, as_of=today, days=GAIN_DAYS, name="gained_30d"),
     }
-
-
-def _with_gain(queryset):
-    return queryset.annotate(
-        gained_30d=ExpressionWrapper(F("window_stars") - F("baseline_stars"), output_field=IntegerField())
-    )
 
 
 @dataclass(frozen=True)
@@ -187,7 +178,7 @@ def sparkline_samples(project_ids: list[int]) -> dict[int, list[tuple[dt.date, i
 def _top_entries(snapshot: RankingSnapshot, *, with_samples: bool) -> list[RankingEntry]:
     queryset = entries_for_display(snapshot).filter(rank__lte=TOP_N)
     if with_samples:
-        queryset = _with_gain(queryset.annotate(**star_annotations("project_id")))
+        queryset = queryset.annotate(**star_annotations("project_id"))
     return list(queryset)
 
 
@@ -397,7 +388,7 @@ def project_page(*, slug: str) -> ProjectPage:
 
     Raises Project.DoesNotExist for an unknown slug.
     """
-    project = _with_gain(Project.objects.with_credits().annotate(**star_annotations("pk"))).get(slug=slug)
+    project = Project.objects.with_credits().annotate(**star_annotations("pk")).get(slug=slug)
     ranks = project_rank_history(project_id=project.pk)
     newest = current_snapshot_id()
     current = next((e for e in ranks if e.snapshot_id == newest), None)

@@ -15,7 +15,7 @@ from mltop import caching, locks
 from projects.models import Project
 from stats.models import StatsSample
 
-from .building import compute_ranking, ranking_coverage
+from .building import compute_ranking, entry_gains, ranking_coverage
 from .models import RankingEntry, RankingSnapshot
 from .scoring import METHOD, Parameters
 from .selectors import previous_published
@@ -152,6 +152,7 @@ def snapshot_build(
     )
     snapshot.full_clean()
     snapshot.save()
+    gains = entry_gains(project_ids=[item.project_id for item in ranked], as_of=as_of)
     RankingEntry.objects.bulk_create(
         RankingEntry(
             snapshot=snapshot,
@@ -160,8 +161,8 @@ def snapshot_build(
             score=item.result.score,
             breakdown=item.result.breakdown(),
             stars=item.figures.stars,
-            stars_gained_30d=item.figures.gained_short,
-            stars_gained_365d=item.figures.gained_long,
+            stars_gained_30d=gains[item.project_id][0],
+            stars_gained_365d=gains[item.project_id][1],
             flags=list(item.result.flags),
         )
         for item in ranked

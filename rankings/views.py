@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from mltop.ids import MAX_ID, positive_number
 from mltop.pagecache import LIVE_TIMEOUT, SNAPSHOT_TIMEOUT, cached_by_generation, cached_page, fragment
 from projects.models import Project
+from stats.gains import GAIN_TOLERANCE_DAYS
 
 from . import charts, scoring, selectors
 from .models import RankingSnapshot
@@ -172,6 +173,7 @@ def methodology(request):
             "min_history": scoring.SPIKE_MIN_HISTORY,
         },
         "top_k": settings.RANKING_TOP_K,
+        "gain_tolerance": GAIN_TOLERANCE_DAYS,
         "removed": selectors.projects_removed(),
     }
     return render(request, "rankings/methodology.html", context)

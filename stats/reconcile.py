@@ -81,8 +81,9 @@ def apply_stats(project: Project, stats: RepoStats, *, now: dt.datetime, take_id
     if (project.repo_owner, project.repo_name) != (stats.owner, stats.name):
         logger.info("Project %s: %s/%s is now %s", project.slug, project.repo_owner, project.repo_name, stats.full_name)
         project.repo_owner, project.repo_name = stats.owner, stats.name
-    if project.stars_30d_ago is not None:
-        project.stars_gained_30d = stats.stars - project.stars_30d_ago
+    # Unknown without a capture near 30 days ago (gains.py): never a difference across years.
+    base = project.stars_30d_base
+    project.stars_gained_30d = None if base is None else stats.stars - base
 
 
 def identity_problem(project: Project, stats: RepoStats, claimed: dict) -> str:

@@ -25,14 +25,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from github.client import GRAPHQL_BATCH_SIZE, GitHubClient
 from projects.models import Project, RepositoryName
 
 from .fetching import fetch_batch
-from .models import StatsSample
+from .gains import base_stars
 from .reconcile import change_for, claims
 from .samples import sample_for, samples_upsert
 
@@ -81,18 +80,9 @@ def refresh_project_ids(*, slugs: Sequence[str] = ()) -> list[int]:
 
 
 def _batch_projects(project_ids: Sequence[int], *, now: dt.datetime) -> list[Project]:
-    month_ago = (now - dt.timedelta(days=30)).date()
-    return list(
-        Project.objects.filter(pk__in=project_ids)
-        .annotate(
-            stars_30d_ago=Subquery(
-                StatsSample.objects.filter(project=OuterRef("pk"), captured_on__lte=month_ago)
-                .order_by("-captured_on")
-                .values("stars")[:1]
-            )
-        )
-        .order_by("pk")
-    )
+    # The base of the 30-day gain the refresh stores (gains.py's rule; the end is today's fetch).
+    base = base_stars("pk", as_of=now.astimezone(dt.UTC).date(), days=30)
+    return list(Project.objects.filter(pk__in=project_ids).annotate(stars_30d_base=base).order_by("pk"))
 
 
 def project_refresh_batch(*, project_ids: Sequence[int], client: GitHubClient | None = None) -> BatchResult:

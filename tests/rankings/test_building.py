@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from projects.models import Project
-from rankings.building import compute_ranking
+from rankings.building import compute_ranking, entry_gains
 from rankings.figures import candidates_as_of, spike_days_as_of
 from rankings.models import RankingEntry, RankingSnapshot
 from rankings.scoring import COMPONENTS, METHOD, Parameters, Sample, figures_from_samples, ordered_breakdown
@@ -91,7 +91,8 @@ def test_build_stores_scores_breakdowns_figures_and_the_method(project_factory, 
     assert snapshot.taken_at == dt.datetime(2025, 6, 30, 23, 59, 59, 999999, tzinfo=dt.UTC)
     first, second = snapshot.entries.order_by("rank")
     assert (first.project, second.project) == (fast, slow)
-    assert (first.stars, first.stars_gained_30d, first.stars_gained_365d) == (5000, 3000, 4000)
+    # 40 days of history: a 30-day gain, and no capture near a year ago, so no 365-day gain.
+    assert (first.stars, first.stars_gained_30d, first.stars_gained_365d) == (5000, 3000, None)
     assert [name for name, _ in ordered_breakdown(first.breakdown)] == list(COMPONENTS)
     assert first.breakdown["momentum"]["weight"] == 0.45
     assert first.score == sum(part["contribution"] for part in first.breakdown.values())
@@ -100,12 +101,24 @@ def test_build_stores_scores_breakdowns_figures_and_the_method(project_factory, 
 
 def test_a_spike_is_flagged_on_the_entry(project_factory):
     spiky = project_factory()
-    record(spiky, [10] * 20 + [5000] + [10] * 3)
+    record(spiky, [10] * 36 + [5000] + [10] * 3)
     snapshot = snapshot_build(as_of=AS_OF, top_k=5)
     entry = snapshot.entries.get()
     spike_day = AS_OF - dt.timedelta(days=3)
     assert entry.flags == [f"unusual star spike on {spike_day.isoformat()}"]
-    assert entry.stars_gained_30d == 200 + 5000 + 30  # the raw gain is what readers see
+    assert entry.stars_gained_30d == 260 + 5000 + 30  # the raw gain since 30 days ago is what readers see
+
+
+def test_an_entry_without_a_capture_near_30_days_ago_shows_no_gain(project_factory):
+    """Readers saw "+15,063 in 30 days" from a 2018 capture, and "+0" from one capture: now unknown."""
+    seeded = project_factory()
+    StatsSample.objects.create(
+        project=seeded, captured_on=dt.date(2018, 2, 1), captured_at=dt.datetime(2018, 2, 1, tzinfo=dt.UTC), stars=11248
+    )
+    record(seeded, [5] * 3, start_stars=26000)
+    snapshot = snapshot_build(as_of=AS_OF, top_k=5)
+    entry = snapshot.entries.get()
+    assert (entry.stars, entry.stars_gained_30d, entry.stars_gained_365d) == (26015, None, None)
 
 
 def test_only_eligible_projects_are_ranked(project_factory):
@@ -169,10 +182,9 @@ def test_a_published_computed_snapshot_is_rederived_bit_for_bit(project_factory,
         record(project_factory(), [rng.randint(0, 300) for _ in range(60)], start_stars=rng.randint(100, 50_000))
     snapshot = snapshot_build(as_of=AS_OF, top_k=8, publish=True)
     assert snapshot.status == RankingSnapshot.Status.PUBLISHED
-    stored = [
-        (e.rank, e.project_id, e.score, e.breakdown, e.stars, e.stars_gained_30d, e.stars_gained_365d, e.flags)
-        for e in RankingEntry.objects.filter(snapshot=snapshot).order_by("rank")
-    ]
+    entries = list(RankingEntry.objects.filter(snapshot=snapshot).order_by("rank"))
+    stored = [(e.rank, e.project_id, e.score, e.breakdown, e.stars, e.flags) for e in entries]
+    shown_gains = {e.project_id: (e.stars_gained_30d, e.stars_gained_365d) for e in entries}
 
     # Later captures and new weights in settings change nothing about the recorded snapshot.
     record(project_factory(), [5_000] * 5, end=AS_OF + dt.timedelta(days=5))
@@ -186,23 +198,20 @@ def test_a_published_computed_snapshot_is_rederived_bit_for_bit(project_factory,
             r.result.score,
             r.result.breakdown(),
             r.figures.stars,
-            r.figures.gained_short,
-            r.figures.gained_long,
             list(r.result.flags),
         )
         for r in rederived
     ] == stored
+    assert entry_gains(project_ids=list(shown_gains), as_of=AS_OF) == shown_gains
 
     rebuilt = snapshot_build(
         as_of=AS_OF,
         top_k=8,
         params=Parameters.from_record(weights=snapshot.weights, parameters=snapshot.parameters),
     )
-    again = [
-        (e.rank, e.project_id, e.score, e.breakdown, e.stars, e.stars_gained_30d, e.stars_gained_365d, e.flags)
-        for e in rebuilt.entries.order_by("rank")
-    ]
-    assert again == stored
+    again = list(rebuilt.entries.order_by("rank"))
+    assert [(e.rank, e.project_id, e.score, e.breakdown, e.stars, e.flags) for e in again] == stored
+    assert {e.project_id: (e.stars_gained_30d, e.stars_gained_365d) for e in again} == shown_gains
 
 
 def test_auto_publish_setting(project_factory, settings):
@@ -256,8 +265,9 @@ def test_build_runs_a_fixed_number_of_queries(project_factory, projects, django_
         record(project, [5] * 40)
     spiky = project_factory()
     record(spiky, [5] * 20 + [4_000] + [5] * 5)
-    # savepoint, figures, spike days of the top K, the catalogue's coverage, snapshot, entries, release savepoint
-    with django_assert_num_queries(7):
+    # savepoint, figures, spike days of the top K, the catalogue's coverage, snapshot, the entries' gains,
+    # entries, release savepoint
+    with django_assert_num_queries(8):
         snapshot = snapshot_build(as_of=AS_OF, top_k=50, publish=False)
     assert snapshot.entries.count() == projects + 1
 

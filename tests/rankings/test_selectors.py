@@ -59,8 +59,7 @@ def test_star_gain_needs_a_sample_in_the_window_and_one_before(django_assert_num
 
     with django_assert_num_queries(1):
         rows = {
-            p.pk: (p.latest_stars, p.gained_30d)
-            for p in selectors._with_gain(Project.objects.annotate(**selectors.star_annotations("pk")))
+            p.pk: (p.latest_stars, p.gained_30d) for p in Project.objects.annotate(**selectors.star_annotations("pk"))
         }
     assert rows[fresh.pk] == (420, 270)
     assert rows[stale.pk] == (90, None)
