@@ -31,3 +31,11 @@ class RepoMoved(GitHubError):
     def __init__(self, message: str, *, location: str):
         super().__init__(message)
         self.location = location
+
+
+class RepoBlocked(GitHubError):
+    """GitHub answered 451: access to the repository is blocked (a legal takedown)."""
+
+
+class StarHistoryNotOffered(GitHubError):
+    """The repository exists but this GitHub (e.g. an Enterprise Server) does not serve its star history."""

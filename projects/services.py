@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from github.repo_urls import InvalidGitHubURL, parse_github_url
 
 from .models import Author, Authorship, Project, Topic
+from .signals import projects_entered
 
 
 def unique_slug(model, text: str, *, max_length: int = 200) -> str:
@@ -25,8 +26,13 @@ def project_create_from_url(
     name: str = "",
     status: str = Project.Status.TRACKED,
     description: str = "",
+    announce: bool = True,
 ) -> Project:
-    """Add a project by its GitHub URL; raise ValidationError for a bad or known URL."""
+    """Add a project by its GitHub URL; raise ValidationError for a bad or known URL.
+
+    ``announce`` sends ``projects_entered`` (first fetch and star history, once committed);
+    callers that queue those themselves (the ``track`` command) pass False.
+    """
     try:
         ref = parse_github_url(url)
     except InvalidGitHubURL as exc:
@@ -43,6 +49,8 @@ def project_create_from_url(
     )
     project.full_clean()
     project.save()
+    if announce:
+        projects_entered.send(sender=Project, project_ids=[project.pk])
     return project
 
 

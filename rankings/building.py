@@ -21,11 +21,16 @@ class Ranked:
     result: ProjectScore
 
 
-def compute_ranking(*, as_of: dt.date, params: Parameters, top_k: int) -> list[Ranked]:
-    """The top ``top_k`` eligible projects as of ``as_of``, best first (two queries)."""
+def compute_ranking(
+    *, as_of: dt.date, params: Parameters, top_k: int, recorded_before: dt.datetime | None = None
+) -> list[Ranked]:
+    """The top ``top_k`` eligible projects as of ``as_of``, best first (two queries).
+
+    ``recorded_before``: read only samples written up to then (the build's own start time).
+    """
     scored = (
         (candidate, score_project(candidate.figures, as_of=as_of, params=params))
-        for candidate in candidates_as_of(as_of=as_of, params=params)
+        for candidate in candidates_as_of(as_of=as_of, params=params, recorded_before=recorded_before)
     )
     best = heapq.nsmallest(
         top_k,
@@ -35,7 +40,9 @@ def compute_ranking(*, as_of: dt.date, params: Parameters, top_k: int) -> list[R
         ),
     )
     spiky = [c.project_id for c, _ in best if c.spike_count]
-    spikes = spike_days_as_of(project_ids=spiky, as_of=as_of, params=params) if spiky else {}
+    spikes = {}
+    if spiky:
+        spikes = spike_days_as_of(project_ids=spiky, as_of=as_of, params=params, recorded_before=recorded_before)
     ranked = []
     for position, (candidate, result) in enumerate(best, start=1):
         figures = candidate.figures

@@ -90,8 +90,15 @@ def snapshot_rederive(snapshot: RankingSnapshot) -> list[Ranked]:
     if snapshot.origin != RankingSnapshot.Origin.COMPUTED or "as_of" not in snapshot.parameters:
         raise ValueError("Only computed snapshots record what it takes to re-derive them.")
     params = Parameters.from_record(weights=snapshot.weights, parameters=snapshot.parameters)
+    # Samples recorded after the build (a backfill, say) are not read. Snapshots built before
+    # builds recorded the time read what existed when the row was created.
+    recorded = snapshot.parameters.get("recorded_before")
+    recorded_before = dt.datetime.fromisoformat(recorded) if recorded else snapshot.created_at
     return compute_ranking(
-        as_of=dt.date.fromisoformat(snapshot.parameters["as_of"]), params=params, top_k=snapshot.parameters["top_k"]
+        as_of=dt.date.fromisoformat(snapshot.parameters["as_of"]),
+        params=params,
+        top_k=snapshot.parameters["top_k"],
+        recorded_before=recorded_before,
     )
 
 
