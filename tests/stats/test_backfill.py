@@ -227,3 +227,15 @@ def test_the_weekly_stats_series_of_a_ten_year_old_repository(fake_github, proje
     first_week = created - dt.timedelta(days=created.weekday())
     assert points[0]["period"] == first_week.isoformat() and points[0]["source"] == "backfill"
     assert points[-1]["stars"] == project.stars and points[-1]["source"] == "observed"
+
+
+def test_the_project_page_draws_the_backfilled_part_lighter_with_a_note(
+    fake_github, project_factory, client, django_assert_num_queries
+):
+    created = TODAY - dt.timedelta(days=20)
+    project = listed(fake_github, project_factory, "org/charted", created=created, daily=[(created, 900)])
+    backfill.project_backfill(project=project, client=client_for(fake_github))
+    client.get(f"/projects/{project.slug}/")  # warm what the page caches
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    assert html.count('class="series faded"') == 1 and html.count('class="series"') == 1
+    assert f"up to {YESTERDAY.isoformat()}: GitHub's star history" in html
