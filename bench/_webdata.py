@@ -168,7 +168,7 @@ def build(projects: int, days: int, snapshots: int) -> None:
                     "watchers": stars // 20,
                     "open_issues": 10 + (i + d) % 50,
                     "pushed_at": pushed_at,
-                    "source": "github",
+                    "source": "observed",
                 }
                 yield [values[f.attname] for f in fields]
 

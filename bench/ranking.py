@@ -49,6 +49,7 @@ COLUMNS = (
     "open_issues",
     "pushed_at",
     "source",
+    "recorded_at",
 )
 
 
@@ -98,7 +99,8 @@ def sample_rows(project_ids: list[int], days: int, rng: random.Random, as_of: dt
                 int(stars * watchers_ratio),
                 rng.randint(0, 200),
                 dt.datetime.combine(pushed, dt.time(2), tzinfo=dt.UTC),
-                StatsSample.Source.GITHUB,
+                StatsSample.Source.OBSERVED,
+                dt.datetime.combine(day, dt.time(3), tzinfo=dt.UTC),
             )
 
 

@@ -35,3 +35,11 @@ class RepoMoved(GitHubError):
 
 class TokenRejected(GitHubError):
     """GitHub refused GITHUB_TOKEN (401): a configuration error, not any repository's fault."""
+
+
+class RepoBlocked(GitHubError):
+    """GitHub answered 451: access to the repository is blocked (a legal takedown)."""
+
+
+class StarHistoryNotOffered(GitHubError):
+    """The repository exists but this GitHub (e.g. an Enterprise Server) does not serve its star history."""

@@ -343,6 +343,11 @@ CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # A queue of its own lets several MLTop installations (or test runs) share one Redis.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Star-history backfills have a queue of their own, at low priority (on Redis 9 is the lowest),
+# so a burst of new projects never delays a scheduled refresh. Workers consume it with
+# -Q <default queue>,<backfill queue> (or one worker per queue).
+CELERY_BACKFILL_QUEUE = "backfill" if CELERY_TASK_DEFAULT_QUEUE == "celery" else f"{CELERY_TASK_DEFAULT_QUEUE}-backfill"
+CELERY_TASK_ROUTES = {"stats.backfill_project": {"queue": CELERY_BACKFILL_QUEUE, "priority": 9}}
 # Refresh batches acknowledge after running, so a worker that dies mid-batch loses nothing;
 # one message at a time keeps long batches from waiting behind each other in one worker.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

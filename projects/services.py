@@ -14,6 +14,7 @@ from github.repo_urls import GitHubRepoRef, InvalidGitHubURL, parse_github_url
 
 from .models import Author, Authorship, Project, RepositoryName, Topic
 from .selectors import project_for_repository
+from .signals import projects_entered
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +84,14 @@ def project_create_from_url(
     status: str = Project.Status.TRACKED,
     description: str = "",
     client: GitHubClient | None = None,
+    announce: bool = True,
 ) -> Project:
     """Add a project by its GitHub URL; raise ValidationError for a bad or known URL.
 
     Known means under the repository's current name, any earlier name the catalogue recorded,
     or (when GitHub answers) the name GitHub gives it now: a URL with an old name never makes
-    a second project.
+    a second project. ``announce`` sends ``projects_entered`` (first fetch and star history,
+    once committed); callers that queue those themselves (the ``track`` command) pass False.
     """
     try:
         ref = parse_github_url(url)
@@ -117,6 +120,8 @@ def project_create_from_url(
     project.save()
     if identity.renamed_from:
         RepositoryName.objects.create(project=project, owner=identity.renamed_from[0], name=identity.renamed_from[1])
+    if announce:
+        projects_entered.send(sender=Project, project_ids=[project.pk])
     return project
 
 

@@ -25,16 +25,22 @@ class Ranked:
 
 
 def compute_ranking(
-    *, as_of: dt.date, params: Parameters, top_k: int, left_out: dict[str, list[int]] | None = None
+    *,
+    as_of: dt.date,
+    params: Parameters,
+    top_k: int,
+    recorded_before: dt.datetime | None = None,
+    left_out: dict[str, list[int]] | None = None,
 ) -> list[Ranked]:
     """The top ``top_k`` eligible projects as of ``as_of``, best first (two queries).
 
+    ``recorded_before``: read only samples written up to then (the build's own start time).
     ``left_out``, when given, receives the ids of the scored projects that could not be ranked,
     by the first reason (``scoring.ineligibility_codes``), and those eligible but below the top K.
     """
     scored = (
         (candidate, score_project(candidate.figures, as_of=as_of, params=params))
-        for candidate in candidates_as_of(as_of=as_of, params=params)
+        for candidate in candidates_as_of(as_of=as_of, params=params, recorded_before=recorded_before)
     )
 
     def eligible(pairs):
@@ -65,7 +71,9 @@ def compute_ranking(
         if below:
             left_out["below_top_k"] = below
     spiky = [c.project_id for c, _ in best if c.spike_count]
-    spikes = spike_days_as_of(project_ids=spiky, as_of=as_of, params=params) if spiky else {}
+    spikes = {}
+    if spiky:
+        spikes = spike_days_as_of(project_ids=spiky, as_of=as_of, params=params, recorded_before=recorded_before)
     ranked = []
     for position, (candidate, result) in enumerate(best, start=1):
         figures = candidate.figures

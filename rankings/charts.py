@@ -115,10 +115,14 @@ def line_chart(
     x_label: str,
     chart_id: str,
     rank_axis: bool = False,
+    faded_until: dt.date | None = None,
     width: int = 640,
     height: int = 280,
 ) -> SafeString:
     """A labelled line chart of values over dates, with axes, ticks and a <title>/<desc>.
+
+    ``faded_until``: the line up to that day is drawn lighter (``series faded``), for
+    figures of another kind than the rest (GitHub's star history before our own).
 
     ``rank_axis`` draws ranks: 1 at the top, whole numbers only, the axis from 1 to at
     least 10 so a project's place in the top-10 reads at a glance.
@@ -172,8 +176,13 @@ def line_chart(
         f'<text class="axis-label y-label" transform="rotate(-90)" x="{-(top + bottom) / 2:.1f}" y="14" '
         f'text-anchor="middle">{escape(y_label)}</text>'
     )
-    coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
-    if len(points) > 1:
+    faded = [(d, v) for d, v in points if faded_until is not None and d <= faded_until]
+    solid = points[max(len(faded) - 1, 0) :] if faded else points  # the two lines meet
+    if len(faded) > 1:
+        coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in faded)
+        parts.append(f'<polyline class="series faded" fill="none" opacity="0.4" points="{coords}"/>')
+    coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in solid)
+    if len(solid) > 1:
         parts.append(f'<polyline class="series" fill="none" points="{coords}"/>')
     # Dots mark each measurement while they stay apart; on a dense series only the latest one.
     for d, v in points if len(points) <= 24 else points[-1:]:

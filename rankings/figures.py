@@ -5,7 +5,8 @@ per-project figures (newest stars, forks, watchers, push date; raw and spike-cap
 over the two momentum windows; the number of spikes), so Python receives one row per
 project, never the samples. It computes exactly what ``scoring.figures_from_samples`` does
 (integer arithmetic only; a test holds the two to the same result), and reads nothing
-captured after the as-of date.
+captured after the as-of date, nor (given ``recorded_before``) anything recorded after the
+build started: a backfill written later cannot change what an earlier build read.
 """
 
 import datetime as dt
@@ -42,7 +43,7 @@ def _vendor_sql() -> dict[str, str]:
     }
 
 
-def _windowed_sql(params: Parameters, *, project_filter: str = "") -> str:
+def _windowed_sql(params: Parameters, *, project_filter: str = "", recorded_before=None) -> str:
     """The common table expressions: captures, their intervals, and each interval's cap."""
     # Window frame offsets must be constants in PostgreSQL: inlined as an integer.
     baseline = int(params.spike_baseline)
@@ -61,6 +62,7 @@ def _windowed_sql(params: Parameters, *, project_filter: str = "") -> str:
         WHERE s.captured_on > %(start)s AND s.captured_on <= %(as_of)s
           AND p.status = %(tracked)s
           AND (p.missing_since IS NULL OR p.missing_since > %(as_of_end)s)
+          {"AND s.recorded_at <= %(recorded_before)s" if recorded_before is not None else ""}
           {project_filter}
     ),
     intervals AS (
@@ -98,10 +100,11 @@ def _windowed_sql(params: Parameters, *, project_filter: str = "") -> str:
     """
 
 
-def _params(as_of: dt.date, params: Parameters) -> dict:
+def _params(as_of: dt.date, params: Parameters, recorded_before: dt.datetime | None = None) -> dict:
     ops = connection.ops
     as_of_end = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC)
     return {
+        "recorded_before": ops.adapt_datetimefield_value(recorded_before) if recorded_before else None,
         "start": ops.adapt_datefield_value(params.history_start(as_of)),
         "as_of": ops.adapt_datefield_value(as_of),
         "as_of_end": ops.adapt_datetimefield_value(as_of_end),
@@ -120,11 +123,13 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def candidates_as_of(*, as_of: dt.date, params: Parameters, batch_size: int = 2000) -> Iterator[Candidate]:
+def candidates_as_of(
+    *, as_of: dt.date, params: Parameters, recorded_before: dt.datetime | None = None, batch_size: int = 2000
+) -> Iterator[Candidate]:
     """Tracked, present projects with a capture in the history window, and their figures (one query)."""
     vendor = _vendor_sql()
     sql = (
-        _windowed_sql(params)
+        _windowed_sql(params, recorded_before=recorded_before)
         + f""",
     gains AS (
         SELECT project_id,
@@ -148,7 +153,7 @@ def candidates_as_of(*, as_of: dt.date, params: Parameters, batch_size: int = 20
     """
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, _params(as_of, params))
+        cursor.execute(sql, _params(as_of, params, recorded_before))
         while rows := cursor.fetchmany(batch_size):
             for row in rows:
                 (pid, name, archived, keep, stars, forks, watchers, pushed_on, gs, gl, cs, cl, spikes) = row
@@ -171,14 +176,16 @@ def candidates_as_of(*, as_of: dt.date, params: Parameters, batch_size: int = 20
                 )
 
 
-def spike_days_as_of(*, project_ids: list[int], as_of: dt.date, params: Parameters) -> dict[int, tuple[dt.date, ...]]:
+def spike_days_as_of(
+    *, project_ids: list[int], as_of: dt.date, params: Parameters, recorded_before: dt.datetime | None = None
+) -> dict[int, tuple[dt.date, ...]]:
     """The capped days inside the long window of a few projects (one query)."""
     if not project_ids:
         return {}
     # Named and positional parameters cannot mix: the id list is inlined as integers.
     ids = ", ".join(str(int(pid)) for pid in project_ids)
     sql = (
-        _windowed_sql(params, project_filter=f"AND s.project_id IN ({ids})")
+        _windowed_sql(params, project_filter=f"AND s.project_id IN ({ids})", recorded_before=recorded_before)
         + """
     SELECT project_id, captured_on FROM capped
     WHERE spike = 1 AND captured_on > %(long_start)s
@@ -187,7 +194,7 @@ def spike_days_as_of(*, project_ids: list[int], as_of: dt.date, params: Paramete
     )
     days: dict[int, list[dt.date]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, _params(as_of, params))
+        cursor.execute(sql, _params(as_of, params, recorded_before))
         for pid, day in cursor.fetchall():
             days.setdefault(pid, []).append(_as_date(day))
     return {pid: tuple(values) for pid, values in days.items()}

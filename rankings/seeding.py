@@ -70,7 +70,7 @@ def _project(data: dict, *, captured_at) -> Project:
     StatsSample.objects.get_or_create(
         project=project,
         captured_on=captured_at.date(),
-        defaults={"captured_at": captured_at, "stars": data["stars"], "source": StatsSample.Source.ARTICLE},
+        defaults={"captured_at": captured_at, "stars": data["stars"], "source": StatsSample.Source.IMPORT},
     )
     return project
 

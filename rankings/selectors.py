@@ -91,8 +91,15 @@ def snapshot_rederive(snapshot: RankingSnapshot) -> list[Ranked]:
     if snapshot.origin != RankingSnapshot.Origin.COMPUTED or "as_of" not in snapshot.parameters:
         raise ValueError("Only computed snapshots record what it takes to re-derive them.")
     params = Parameters.from_record(weights=snapshot.weights, parameters=snapshot.parameters)
+    # Samples recorded after the build (a backfill, say) are not read. Snapshots built before
+    # builds recorded the time read what existed when the row was created.
+    recorded = snapshot.parameters.get("recorded_before")
+    recorded_before = dt.datetime.fromisoformat(recorded) if recorded else snapshot.created_at
     return compute_ranking(
-        as_of=dt.date.fromisoformat(snapshot.parameters["as_of"]), params=params, top_k=snapshot.parameters["top_k"]
+        as_of=dt.date.fromisoformat(snapshot.parameters["as_of"]),
+        params=params,
+        top_k=snapshot.parameters["top_k"],
+        recorded_before=recorded_before,
     )
 
 
@@ -366,9 +373,25 @@ def project_rank_history(*, project_id: int) -> list[RankingEntry]:
 
 def project_star_history(*, project_id: int) -> list[tuple[dt.date, int]]:
     """Every star sample of a project, oldest first: one query."""
+    return [(day, stars) for day, stars, _ in _star_samples(project_id)]
+
+
+def _star_samples(project_id: int) -> list[tuple[dt.date, int, str]]:
     return list(
-        StatsSample.objects.filter(project_id=project_id).order_by("captured_on").values_list("captured_on", "stars")
+        StatsSample.objects.filter(project_id=project_id)
+        .order_by("captured_on")
+        .values_list("captured_on", "stars", "source")
     )
+
+
+def backfilled_until(samples: list[tuple[dt.date, int, str]]) -> dt.date | None:
+    """The last day of the leading run of backfilled samples (GitHub's star history), if any."""
+    last = None
+    for day, _, source in samples:
+        if source != StatsSample.Source.BACKFILL:
+            break
+        last = day
+    return last
 
 
 def current_snapshot_id() -> int | None:
@@ -381,6 +404,7 @@ class ProjectPage:
     star_history: list
     rank_history: list
     current_entry: RankingEntry | None
+    backfilled_until: dt.date | None = None  # the star history before this day is GitHub's
 
 
 def project_page(*, slug: str) -> ProjectPage:
@@ -392,7 +416,8 @@ def project_page(*, slug: str) -> ProjectPage:
     ranks = project_rank_history(project_id=project.pk)
     newest = current_snapshot_id()
     current = next((e for e in ranks if e.snapshot_id == newest), None)
-    return ProjectPage(project, project_star_history(project_id=project.pk), ranks, current)
+    samples = _star_samples(project.pk)
+    return ProjectPage(project, [(day, stars) for day, stars, _ in samples], ranks, current, backfilled_until(samples))
 
 
 @dataclass(frozen=True)

@@ -133,8 +133,12 @@ def snapshot_build(
     if not 1 <= top_k <= MAX_TOP_K:
         raise ValidationError(_("The number of entries must be between 1 and %(max)d.") % {"max": MAX_TOP_K})
     params = params or Parameters.from_settings(settings)
+    # What the build reads: samples recorded up to now, so a later backfill cannot change it.
+    recorded_before = timezone.now()
     left_out: dict[str, list[int]] = {}
-    ranked = compute_ranking(as_of=as_of, params=params, top_k=top_k, left_out=left_out)
+    ranked = compute_ranking(
+        as_of=as_of, params=params, top_k=top_k, recorded_before=recorded_before, left_out=left_out
+    )
     if not ranked:
         raise ValidationError(
             _("No project is eligible as of %(date)s: nothing tracked has enough stars and recent figures.")
@@ -147,7 +151,12 @@ def snapshot_build(
         status=RankingSnapshot.Status.DRAFT,
         method=METHOD,
         weights=params.weights_record(),
-        parameters={**params.parameters_record(), "as_of": as_of.isoformat(), "top_k": top_k},
+        parameters={
+            **params.parameters_record(),
+            "as_of": as_of.isoformat(),
+            "top_k": top_k,
+            "recorded_before": recorded_before.isoformat(),
+        },
         coverage=ranking_coverage(as_of=as_of, ranked=ranked, left_out=left_out),
     )
     snapshot.full_clean()

@@ -9,5 +9,7 @@ from . import services
 
 @receiver(projects_entered, dispatch_uid="stats.fetch_entering_projects")
 def fetch_entering_projects(sender, *, project_ids: list[int], **kwargs) -> None:
-    """New projects get their figures from GitHub once the transaction that added them commits."""
+    """New projects get their figures from GitHub once the transaction that added them commits,
+    and their past daily stars from GitHub's star history (on the backfill queue)."""
     services.refresh_enqueue(project_ids=project_ids)
+    services.backfill_enqueue(project_ids=project_ids)

@@ -20,7 +20,7 @@ def sample_for(project: Project, captured_at: dt.datetime) -> StatsSample:
         watchers=project.watchers,
         open_issues=project.open_issues,
         pushed_at=project.pushed_at,
-        source=StatsSample.Source.GITHUB,
+        source=StatsSample.Source.OBSERVED,
     )
 
 

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from github.errors import GitHubUnavailable, TokenRejected
+from projects.models import Project
 
-from . import refresh, runs
+from . import backfill, refresh, runs
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +78,33 @@ def refresh_all() -> dict:
     for group in groups:
         refresh_batch.delay(group, run_id)
     return {"skipped": False, "projects": len(ids), "batches": len(groups), "run_id": run_id}
+
+
+BACKFILL_PROJECT_TASK = "stats.backfill_project"
+
+
+# Time limits: a ten-year-old repository is 18 pages of star history (30 weeks each), each a
+# request of well under a second retried at most three times with a 30 s timeout; ten minutes
+# means a hung connection. Routed to the backfill queue at low priority (settings), so a burst
+# of new projects never delays the scheduled refresh.
+@shared_task(
+    name=BACKFILL_PROJECT_TASK,
+    autoretry_for=(GitHubUnavailable, *DATABASE_LOST),
+    retry_backoff=60,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=10 * 60,
+    time_limit=11 * 60,
+    acks_late=True,
+    ignore_result=True,
+)
+def backfill_project(project_id: int, force: bool = False) -> dict:
+    """Fill one project's past daily star totals; a rate limit defers it until GitHub's reset."""
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return {"status": "gone"}
+    result = backfill.project_backfill(project=project, force=force)
+    if result.retry_at is not None:
+        backfill_project.apply_async(args=[project_id, force], eta=result.retry_at)
+    return {"status": result.status, "days": result.days, "requests": result.requests}

@@ -77,6 +77,9 @@ def test_samples_snapshots_tokens_and_schedules_survive_the_move():
         ("gym", 101),
         ("gym", 102),
     ]
+    # Our own refreshes became "observed", each recorded when it was captured.
+    migrated = StatsSample.objects.values_list("source", "recorded_at", "captured_at")
+    assert {(source, recorded == captured) for source, recorded, captured in migrated} == {("observed", True)}
     assert RankingSnapshot.objects.get().entries.get().project.slug == "gym"
     assert RankingEntry.objects.count() == 1
     assert NewToken.objects.get().user.username == "editor"

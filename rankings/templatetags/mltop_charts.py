@@ -17,7 +17,7 @@ def sparkline(points, name):
 
 
 @register.simple_tag
-def star_chart(points, name):
+def star_chart(points, name, backfilled_until=None):
     points = charts.thin(points, 400)
     if not points:
         return ""
@@ -30,6 +30,7 @@ def star_chart(points, name):
         % {"start": first[0].isoformat(), "first": first[1], "end": last[0].isoformat(), "last": last[1]},
         y_label=_("Stars"),
         x_label=_("Date"),
+        faded_until=backfilled_until,
     )
 
 

@@ -23,6 +23,14 @@ class StatsPointSerializer(serializers.Serializer):
     watchers = serializers.IntegerField(allow_null=True)
     open_issues = serializers.IntegerField(allow_null=True)
     samples = serializers.IntegerField(help_text="Captures aggregated into this point.")
+    source = serializers.ChoiceField(
+        choices=["observed", "import", "backfill"],
+        help_text=(
+            "Where the point's figures come from: observed (MLTop's own refresh), import (loaded "
+            "from a CSV or a published article) or backfill (GitHub's star history: stars only, "
+            "forks and watchers null). The best source of the period's samples."
+        ),
+    )
 
 
 @extend_schema_serializer(
@@ -42,6 +50,7 @@ class StatsPointSerializer(serializers.Serializer):
                         "watchers": 380,
                         "open_issues": 52,
                         "samples": 1,
+                        "source": "import",
                     },
                     {
                         "period": "2018-03-01",
@@ -50,6 +59,7 @@ class StatsPointSerializer(serializers.Serializer):
                         "watchers": 391,
                         "open_issues": 49,
                         "samples": 31,
+                        "source": "observed",
                     },
                 ],
             },

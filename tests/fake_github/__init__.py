@@ -15,6 +15,8 @@ tests.fake_github --repos N --port P``):
   GraphQL limit answers 200 with a ``RATE_LIMITED`` error; secondary limits answer 403 or 429
   with ``retry-after``.
 - Injected failures for the next requests: 5xx, slow answers, malformed JSON.
+- ``GET /repos/{owner}/{name}/stargazers/history`` from ``star_ledger`` (see star_history.py);
+  the same API under ``/api/v3`` plays a GitHub Enterprise Server that does not offer it.
 
 Every request is recorded in ``requests`` (method, path, status, conditional, aliases).
 """
@@ -31,8 +33,12 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from . import star_history
+from .star_history import StarLedger
+
 ALIAS_RE = re.compile(r"(\w+)\s*:\s*repository\(\s*owner:\s*\$(\w+)\s*,\s*name:\s*\$(\w+)\s*\)")
 DOCS = "https://docs.github.com/rest"
+ENTERPRISE_PREFIX = "/api/v3"  # GitHub Enterprise Server's REST base path
 
 
 @dataclass
@@ -157,6 +163,7 @@ class FakeGitHub:
         }
         self._server: ThreadingHTTPServer | None = None
         self.url = ""
+        self.star_ledger = StarLedger()
 
     # -- programming the fake ----------------------------------------------------------
 
@@ -198,6 +205,24 @@ class FakeGitHub:
 
     def archive(self, full_name: str) -> FakeRepo:
         return self.update(full_name, archived=True)
+
+    def stars_on(self, full_name: str, day: dt.date, count: int) -> FakeRepo:
+        """``count`` people star the repository on ``day`` (UTC); its stargazers_count follows."""
+        with self._lock:
+            repo = self.repo(full_name)
+            days = self.star_ledger.days[repo.id]
+            days[day] = days.get(day, 0) + count
+            repo.stars += count
+            return repo
+
+    def unstar(self, full_name: str, starred_on: dt.date, count: int = 1) -> FakeRepo:
+        """Stars given on ``starred_on`` are taken back: that old day's count drops."""
+        return self.stars_on(full_name, starred_on, -count)
+
+    def block(self, full_name: str) -> None:
+        """Access blocked (a legal takedown): the star history answers 451."""
+        with self._lock:
+            self.star_ledger.blocked.add(self.repo(full_name).id)
 
     def exhaust_rate_limit(self, resource: str = "core", *, reset_in: int = 3600) -> None:
         with self._lock:
@@ -418,7 +443,13 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.github
         if self._auth_problem() or self._injected():
             return
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
+        enterprise = path.startswith(ENTERPRISE_PREFIX)
+        path = path.removeprefix(ENTERPRISE_PREFIX)
+        if history := star_history.PATH_RE.fullmatch(path):
+            prefix = ENTERPRISE_PREFIX if enterprise else ""
+            star_history.serve(self, history, query, prefix=prefix, enterprise=enterprise)
+            return
         if path == "/rate_limit":
             with fake._lock:
                 resources = {

@@ -31,7 +31,7 @@ def query(cluster, sql, params=()):
 def samples(cluster):
     """(project id, stars) of every sample fetched from GitHub; None while the server is away."""
     try:
-        return query(cluster, "SELECT project_id, stars FROM rankings_statssample WHERE source = 'github'")
+        return query(cluster, "SELECT project_id, stars FROM rankings_statssample WHERE source = 'observed'")
     except psycopg.OperationalError:
         return None
 

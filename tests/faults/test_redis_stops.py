@@ -63,7 +63,7 @@ def refresh_now(session: requests.Session, url: str, ids: list[int]) -> requests
 
 
 def github_samples() -> int:
-    return StatsSample.objects.filter(source=StatsSample.Source.GITHUB).count()
+    return StatsSample.objects.filter(source=StatsSample.Source.OBSERVED).count()
 
 
 def cached_keys(redis_server) -> list[bytes]:

@@ -37,7 +37,7 @@ def held_batch(fake_github):
 
 
 def assert_refreshed_once(tracked, fake_github):
-    samples = StatsSample.objects.filter(source=StatsSample.Source.GITHUB)
+    samples = StatsSample.objects.filter(source=StatsSample.Source.OBSERVED)
     assert samples.count() == tracked
     assert not samples.values("project").annotate(n=Count("pk")).filter(n__gt=1).exists()
     for project in Project.objects.tracked():
@@ -46,7 +46,7 @@ def assert_refreshed_once(tracked, fake_github):
 
 
 def github_samples_count():
-    return StatsSample.objects.filter(source=StatsSample.Source.GITHUB).count()
+    return StatsSample.objects.filter(source=StatsSample.Source.OBSERVED).count()
 
 
 def test_a_killed_pool_process_gives_its_batch_back_and_the_worker_completes_it_once(

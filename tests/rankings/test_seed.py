@@ -69,7 +69,7 @@ def test_seed_credits_people_and_organizations(seeded):
 
 def test_seed_records_the_article_figures_as_history(seeded):
     sample = StatsSample.objects.get(project__slug="detectron")
-    assert (str(sample.captured_on), sample.stars, sample.source) == ("2018-02-01", 11248, "article")
+    assert (str(sample.captured_on), sample.stars, sample.source) == ("2018-02-01", 11248, "import")
 
 
 def test_seed_twice_changes_nothing(capsys):

@@ -46,7 +46,7 @@ def test_a_refresh_stores_figures_facts_and_todays_sample(project_factory, fake_
         timezone.now().date(),
         5120,
         900,
-        StatsSample.Source.GITHUB,
+        StatsSample.Source.OBSERVED,
     )
 
 

@@ -88,7 +88,7 @@ def wait_for(condition, *, timeout=60.0, interval=0.2):
 
 
 def github_samples():
-    return StatsSample.objects.filter(source=StatsSample.Source.GITHUB)
+    return StatsSample.objects.filter(source=StatsSample.Source.OBSERVED)
 
 
 def serve_seed_projects(fake):

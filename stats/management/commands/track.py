@@ -15,7 +15,7 @@ class Command(BaseCommand):
         "Track GitHub repositories: python manage.py track URL [URL ...] or track --file FILE "
         "(one URL per line; blank lines and lines starting with # are skipped). Bad lines are "
         "reported with their line number and reason; the good ones are still added. The new "
-        "projects are then refreshed by the worker, or here with --sync."
+        "projects are then refreshed and their star history backfilled by the worker, or here with --sync."
     )
 
     def add_arguments(self, parser):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         created, problems = [], []
         for where, url in tqdm(lines, unit="url", file=self.stderr, disable=False):
             try:
-                created.append(project_create_from_url(url=url))
+                created.append(project_create_from_url(url=url, announce=False))
             except ValidationError as exc:
                 problems.append(f"{where}: {url}: {' '.join(exc.messages)}")
         for problem in problems:
@@ -57,14 +57,18 @@ class Command(BaseCommand):
                 except TokenRejected as exc:
                     raise CommandError(f"{exc}; no figures were fetched. Check GITHUB_TOKEN.") from exc
                 self.stdout.write(self.style.SUCCESS(summary.line()))
+                self.stdout.write(services.backfill_sync(ids, stream=self.stderr).line())
             else:
                 try:
                     services.refresh_enqueue(project_ids=ids, on_commit=False)  # the projects are committed
+                    services.backfill_enqueue(project_ids=ids, on_commit=False)
                 except OperationalError as exc:
                     raise CommandError(
                         f"The projects were added, but the task queue cannot be reached ({exc}); "
                         "fetch their figures with: python manage.py refresh_stats --sync"
                     ) from exc
-                self.stdout.write(f"Queued the first refresh of {len(ids)} projects for the worker.")
+                self.stdout.write(
+                    f"Queued the first refresh and the star-history backfill of {len(ids)} projects for the worker."
+                )
         if problems and not created:
             raise CommandError("No URL could be tracked.")
