@@ -14,6 +14,8 @@ tests.fake_github --repos N --port P``):
   REST limit answers 403 with ``x-ratelimit-remaining: 0`` and GitHub's message; an exhausted
   GraphQL limit answers 200 with a ``RATE_LIMITED`` error; secondary limits answer 403 or 429
   with ``retry-after``.
+- ``GET /search/repositories``: GitHub's repository search with its documented limits (see
+  ``search.py``), counted in its own per-minute ``search`` bucket.
 - Injected failures for the next requests: 5xx, slow answers, malformed JSON.
 
 Every request is recorded in ``requests`` (method, path, status, conditional, aliases).
@@ -30,6 +32,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .search import FakeSearch
 
 ALIAS_RE = re.compile(r"(\w+)\s*:\s*repository\(\s*owner:\s*\$(\w+)\s*,\s*name:\s*\$(\w+)\s*\)")
 DOCS = "https://docs.github.com/rest"
@@ -50,6 +54,12 @@ class FakeRepo:
     language: str = "Python"
     created_at: str = "2017-06-01T12:00:00Z"
     pushed_at: str = "2018-01-15T08:30:00Z"
+    # What repository search matches and reports (tests/fake_github/search.py).
+    description: str = ""
+    topics: list[str] = field(default_factory=list)
+    fork: bool = False
+    is_template: bool = False
+    mirror_url: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -80,6 +90,11 @@ class FakeRepo:
             if self.license
             else None,
             "default_branch": "main",
+            "description": self.description or None,
+            "topics": list(self.topics),
+            "fork": self.fork,
+            "is_template": self.is_template,
+            "mirror_url": self.mirror_url,
         }
 
     def graphql(self) -> dict:
@@ -157,6 +172,7 @@ class FakeGitHub:
         }
         self._server: ThreadingHTTPServer | None = None
         self.url = ""
+        self.search = FakeSearch(self)
 
     # -- programming the fake ----------------------------------------------------------
 
@@ -419,6 +435,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self._auth_problem() or self._injected():
             return
         path = self.path.split("?", 1)[0]
+        if path == "/search/repositories":
+            status, body, headers = fake.search.answer(self.path, authorized="Authorization" in self.headers)
+            self._record(status)
+            self._send(status, body, headers)
+            return
         if path == "/rate_limit":
             with fake._lock:
                 resources = {
