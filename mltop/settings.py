@@ -285,6 +285,10 @@ if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(CELERY_BROKER_DIR / "control")
 # A queue of its own lets several MLTop installations (or test runs) share one Redis.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# --- Discovery (issue 14): its own queue, so hours of paced searching never delay a refresh ---
+# A worker serves it with ``celery -A mltop worker -Q discovery``.
+CELERY_TASK_ROUTES = {"projects.discover": {"queue": "discovery"}}
+# --- end of discovery settings ---
 # Refresh batches acknowledge after running, so a worker that dies mid-batch loses nothing;
 # one message at a time keeps long batches from waiting behind each other in one worker.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -4,10 +4,16 @@ from django.dispatch import receiver
 
 from projects.signals import projects_entered
 
-from . import services
+from . import samples, services
 
 
 @receiver(projects_entered, dispatch_uid="stats.fetch_entering_projects")
 def fetch_entering_projects(sender, *, project_ids: list[int], **kwargs) -> None:
     """New projects get their figures from GitHub once the transaction that added them commits."""
     services.refresh_enqueue(project_ids=project_ids)
+
+
+@receiver(projects_entered, dispatch_uid="stats.first_sample_of_entering_projects")
+def sample_entering_projects(sender, *, project_ids: list[int], **kwargs) -> None:
+    """Projects that come with figures (discovery's search results) get today's sample from them."""
+    samples.first_samples_record(project_ids=project_ids)
