@@ -44,6 +44,8 @@ from .signals import projects_entered
 logger = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_DAYS = 35
+# The longest window qualifier a search carries (a slice with datetime bounds): rules are checked with it.
+LONGEST_WINDOW = "created:2024-05-01T00:00:00+00:00..2024-05-16T11:59:59+00:00"
 CHUNK = 500  # names per IN (...) lookup: far below SQLite's and PostgreSQL's parameter limits
 
 # The common ML topic vocabulary on GitHub (the most used ML topics, and then some).
@@ -63,6 +65,7 @@ DEFAULT_TOPICS = [
 DEFAULT_KEYWORDS = [
     "machine learning", "deep learning", "neural network", "large language model", "llm",
     "reinforcement learning", "computer vision", "diffusion model", "language model", "pytorch",
+    "ai agent", "multimodal", "generative ai", "object detection", "speech recognition",
 ]  # fmt: skip
 DEFAULT_MIN_STARS = 20
 

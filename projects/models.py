@@ -142,8 +142,9 @@ class ProjectQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Candidates are for editors (who may view projects); everyone else sees the rest, as before."""
-        if user is not None and user.is_authenticated and user.has_perm("projects.view_project"):
-            return self
+        if user is not None and user.is_authenticated:
+            if user.has_perm("projects.view_project") or user.has_perm("projects.change_project"):
+                return self
         return self.exclude(status=Project.Status.CANDIDATE)
 
     def with_credits(self):
@@ -283,6 +284,16 @@ class Project(models.Model):
     @property
     def is_missing(self) -> bool:
         return self.missing_since is not None
+
+
+class Candidate(Project):
+    """Discovery's queue in admin: candidates only, most worth a look first (a proxy of Project)."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-stars_per_day", "-stars", "pk"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates (discovery queue)")
 
 
 class RepositoryName(models.Model):
