@@ -404,7 +404,10 @@ def discovery_rules_ensure_defaults() -> list[str]:
             rule.full_clean()
             created.append(name)
     for pattern, applies_to, reason in DEFAULT_EXCLUSIONS:
-        ExclusionPattern.objects.get_or_create(pattern=pattern, field=applies_to, defaults={"reason": reason})
+        if not ExclusionPattern.objects.filter(pattern=pattern, field=applies_to).exists():
+            row = ExclusionPattern(pattern=pattern, field=applies_to, reason=reason)
+            row.full_clean()
+            row.save()
     return created
 
 

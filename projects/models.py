@@ -105,7 +105,7 @@ class ExclusionPattern(models.Model):
         TOPICS = "topics", _("Topics")
 
     pattern = models.CharField(
-        _("pattern"), max_length=200, help_text=_("A regular expression, matched without regard to case.")
+        _("pattern"), max_length=500, help_text=_("A regular expression, matched without regard to case.")
     )
     field = models.CharField(_("applies to"), max_length=12, choices=Field.choices, default=Field.ANY)
     reason = models.CharField(_("reason"), max_length=100, help_text=_("What it catches, e.g. “curated list”."))
