@@ -5,7 +5,8 @@ token's allowance. The budget lives in Django's cache, which is Redis when ``RED
 set (shared by all workers); without Redis it is the process's local memory, which is why
 the embedded set-up runs a single worker process.
 
-Per resource (``core`` for REST, ``graphql``) it keeps the window's reset time and the
+Per resource (``core`` for REST, ``graphql``, ``search`` for repository search, whose window
+is a minute) it keeps the window's reset time and the
 requests left. Each request takes one before it is sent (an atomic ``decr``); every answer
 from GitHub corrects the count downwards with its own ``x-ratelimit-remaining``; a 403/429
 rate-limit answer empties the budget until the reset, so other workers stop at once.

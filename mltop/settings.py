@@ -347,7 +347,14 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 # so a burst of new projects never delays a scheduled refresh. Workers consume it with
 # -Q <default queue>,<backfill queue> (or one worker per queue).
 CELERY_BACKFILL_QUEUE = "backfill" if CELERY_TASK_DEFAULT_QUEUE == "celery" else f"{CELERY_TASK_DEFAULT_QUEUE}-backfill"
-CELERY_TASK_ROUTES = {"stats.backfill_project": {"queue": CELERY_BACKFILL_QUEUE, "priority": 9}}
+# Discovery too: hours of paced searching never delay a refresh (``celery -A mltop worker -Q discovery``).
+CELERY_DISCOVERY_QUEUE = (
+    "discovery" if CELERY_TASK_DEFAULT_QUEUE == "celery" else f"{CELERY_TASK_DEFAULT_QUEUE}-discovery"
+)
+CELERY_TASK_ROUTES = {
+    "stats.backfill_project": {"queue": CELERY_BACKFILL_QUEUE, "priority": 9},
+    "projects.discover": {"queue": CELERY_DISCOVERY_QUEUE},
+}
 # Refresh batches acknowledge after running, so a worker that dies mid-batch loses nothing;
 # one message at a time keeps long batches from waiting behind each other in one worker.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

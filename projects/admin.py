@@ -1,12 +1,33 @@
+import datetime as dt
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from github.repo_urls import InvalidGitHubURL, github_html_url, parse_github_url
+from github.search import query_problem
 from mltop.adminwidgets import SafeAutocompleteMixin
 
-from .models import FETCHED_FIELDS, Author, Authorship, Project, RepositoryName, Topic
+from . import discovery
+from .models import (
+    DISCOVERY_FIELDS,
+    FETCHED_FIELDS,
+    Author,
+    Authorship,
+    Candidate,
+    DiscoveryRule,
+    ExclusionPattern,
+    Project,
+    RepositoryName,
+    Topic,
+)
 from .selectors import project_for_repository
 from .services import RepositoryIdentity, duplicate_message, project_duplicate_of, repository_identify
 from .signals import projects_entered
@@ -109,12 +130,13 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["topics"]
     inlines = [AuthorshipInline]
-    readonly_fields = list(FETCHED_FIELDS)
+    readonly_fields = [*FETCHED_FIELDS, *DISCOVERY_FIELDS]
     fieldsets = [
         (None, {"fields": ["name", "slug", "repo_url", "description", "topics", "paper_urls", "demo_url"]}),
         (_("Credits"), {"fields": ["authors_et_al"]}),
         (_("Editorial status"), {"fields": ["status", "status_reason", "ranking_keep"]}),
-        (_("Fetched from GitHub"), {"fields": readonly_fields, "classes": ["collapse"]}),
+        (_("Fetched from GitHub"), {"fields": list(FETCHED_FIELDS), "classes": ["collapse"]}),
+        (_("Found by discovery"), {"fields": list(DISCOVERY_FIELDS), "classes": ["collapse"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -143,3 +165,219 @@ class AuthorAdmin(admin.ModelAdmin):
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["slug", "name"]
     search_fields = ["slug", "name"]
+
+
+class CreatedMonthFilter(admin.SimpleListFilter):
+    title = _("created in")
+    parameter_name = "created_month"
+
+    def lookups(self, request, model_admin):
+        today = timezone.now().date().replace(day=1)
+        months = []
+        for _i in range(6):
+            months.append((today.strftime("%Y-%m"), today.strftime("%Y-%m")))
+            today = (today - dt.timedelta(days=1)).replace(day=1)
+        return months
+
+    def queryset(self, request, queryset):
+        try:
+            month = dt.datetime.strptime(self.value() or "", "%Y-%m").date()
+        except ValueError:
+            return queryset
+        return queryset.filter(repo_created_at__year=month.year, repo_created_at__month=month.month)
+
+
+class StarsFilter(admin.SimpleListFilter):
+    title = _("stars")
+    parameter_name = "stars_range"
+    RANGES = {"1000": (1000, None), "100": (100, 999), "20": (20, 99), "0": (0, 19)}
+
+    def lookups(self, request, model_admin):
+        return [("1000", "≥ 1,000"), ("100", "100–999"), ("20", "20–99"), ("0", "< 20")]
+
+    def queryset(self, request, queryset):
+        low, high = self.RANGES.get(self.value() or "", (None, None))
+        if low is None:
+            return queryset
+        queryset = queryset.filter(stars__gte=low)
+        return queryset.filter(stars__lte=high) if high is not None else queryset
+
+
+class CandidateTopicFilter(admin.SimpleListFilter):
+    """The 30 topics most candidates carry (discovery brings thousands of topics; a full list helps no one)."""
+
+    title = _("topic")
+    parameter_name = "topic"
+
+    def lookups(self, request, model_admin):
+        rows = (
+            Topic.objects.filter(projects__status=Project.Status.CANDIDATE)
+            .annotate(n=Count("projects"))
+            .order_by("-n", "slug")
+            .values_list("slug", "n")[:30]
+        )
+        return [(slug, f"{slug} ({n})") for slug, n in rows]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(topics__slug=self.value()) if self.value() else queryset
+
+
+class RejectActionForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason (for “reject”)"),
+        required=False,
+        max_length=500,
+        help_text=_("One reason for every candidate rejected; readers see it."),
+    )
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    """Triage: most worth a look first (stars per day since creation, then stars); accept or reject in bulk."""
+
+    list_display = [
+        "name",
+        "github_link",
+        "stars",
+        "stars_per_day",
+        "repo_created_at",
+        "language",
+        "discovered_by",
+        "description_short",
+    ]
+    list_display_links = ["name"]
+    list_filter = ["discovered_by", CandidateTopicFilter, CreatedMonthFilter, StarsFilter, "language"]
+    list_select_related = ["discovered_by"]
+    search_fields = ["name", "repo_owner", "repo_name", "description"]
+    ordering = ["-stars_per_day", "-stars", "pk"]
+    list_per_page = 100
+    show_full_result_count = False  # one COUNT fewer on a queue of thousands
+    action_form = RejectActionForm
+    actions = ["accept", "reject"]
+    readonly_fields = [
+        "name",
+        "repo_owner",
+        "repo_name",
+        "github_id",
+        "description",
+        *[f for f in FETCHED_FIELDS if f != "github_id"],
+        *DISCOVERY_FIELDS,
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Project.Status.CANDIDATE)
+
+    def has_add_permission(self, request):
+        return False  # candidates come from discovery; editors add projects under Projects
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("projects.change_project")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("projects.view_project") or self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rejected, not deleted: a deleted candidate would be found again
+
+    @admin.display(description=_("GitHub"))
+    def github_link(self, project):
+        return format_html('<a href="{}" rel="noopener" target="_blank">{}</a>', project.html_url, project.full_name)
+
+    @admin.display(description=_("description"))
+    def description_short(self, project):
+        return project.description[:100]
+
+    @admin.action(description=_("Accept the selected candidates (track them)"), permissions=["change"])
+    def accept(self, request, queryset):
+        count = discovery.candidates_accept(project_ids=list(queryset.values_list("pk", flat=True)))
+        message = ngettext("%(count)d candidate is now tracked.", "%(count)d candidates are now tracked.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Reject the selected candidates (exclude them, with the reason given)"), permissions=["change"]
+    )
+    def reject(self, request, queryset):
+        try:
+            count = discovery.candidates_reject(
+                project_ids=list(queryset.values_list("pk", flat=True)), reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        message = ngettext("%(count)d candidate was rejected.", "%(count)d candidates were rejected.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+class DiscoveryRuleForm(forms.ModelForm):
+    class Meta:
+        model = DiscoveryRule
+        fields = [
+            "name",
+            "active",
+            "topics",
+            "keywords",
+            "languages",
+            "min_stars",
+            "include_forks",
+            "include_archived",
+            "exclusions",
+            "auto_accept_stars",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("topics", "keywords", "languages", "exclusions"):
+            value = cleaned.get(name)
+            if value in (None, ""):
+                cleaned[name] = []
+            elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                self.add_error(name, _('Give a list of words, such as ["llm", "rag"].'))
+        if not cleaned.get("topics") and not cleaned.get("keywords"):
+            raise forms.ValidationError(_("A rule needs at least one topic or keyword."))
+        rule = DiscoveryRule(**{k: v for k, v in cleaned.items() if k in ("topics", "keywords", "languages")})
+        rule.min_stars = cleaned.get("min_stars") or 0
+        try:
+            for query in discovery.rule_queries(rule):
+                problem = query_problem(f"{query} {discovery.LONGEST_WINDOW}")
+                if problem:
+                    raise forms.ValidationError(
+                        _("The search “%(q)s” is %(problem)s.") % {"q": query, "problem": problem}
+                    )
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        for pattern in cleaned.get("exclusions") or []:
+            if not discovery.compile_patterns([(pattern, "any", "")]):
+                self.add_error("exclusions", _("“%(p)s” is not a regular expression.") % {"p": pattern})
+        return cleaned
+
+
+@admin.register(DiscoveryRule)
+class DiscoveryRuleAdmin(admin.ModelAdmin):
+    form = DiscoveryRuleForm
+    list_display = ["name", "active", "min_stars", "auto_accept_stars", "last_run_at", "candidate_count"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    readonly_fields = ["last_run_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                candidate_count=Count(
+                    "discovered_projects", filter=Q(discovered_projects__status=Project.Status.CANDIDATE)
+                )
+            )
+        )
+
+    @admin.display(description=_("candidates"), ordering="candidate_count")
+    def candidate_count(self, rule):
+        return rule.candidate_count
+
+
+@admin.register(ExclusionPattern)
+class ExclusionPatternAdmin(admin.ModelAdmin):
+    list_display = ["pattern", "field", "reason", "active"]
+    list_filter = ["field", "active"]
+    search_fields = ["pattern", "reason"]

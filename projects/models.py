@@ -1,3 +1,6 @@
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -47,9 +50,102 @@ class Author(models.Model):
         return reverse("author-detail", kwargs={"slug": self.slug})
 
 
+class DiscoveryRule(models.Model):
+    """What discovery searches GitHub for: topics and/or keywords, with a star floor and exclusions.
+
+    Every topic and every keyword is one search (times each language, if any), over the
+    window of creation dates a run covers; see projects/discovery.py.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    topics = models.JSONField(_("GitHub topics"), default=list, blank=True, help_text=_("One search per topic."))
+    keywords = models.JSONField(
+        _("keywords"),
+        default=list,
+        blank=True,
+        help_text=_("Words or phrases in the name or description; one search each."),
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("Only these primary languages; empty for any.")
+    )
+    min_stars = models.PositiveIntegerField(_("minimum stars"), default=20)
+    include_forks = models.BooleanField(_("include forks"), default=False)
+    include_archived = models.BooleanField(_("include archived repositories"), default=False)
+    exclusions = models.JSONField(
+        _("exclusions"),
+        default=list,
+        blank=True,
+        help_text=_("Regular expressions; a repository whose name, description or topics match one is skipped."),
+    )
+    auto_accept_stars = models.PositiveIntegerField(
+        _("auto-accept from stars"),
+        null=True,
+        blank=True,
+        help_text=_("Candidates this rule finds with at least this many stars are tracked at once. Empty: off."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    last_run_at = models.DateTimeField(_("last run at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("discovery rule")
+        verbose_name_plural = _("discovery rules")
+
+    def __str__(self):
+        return self.name
+
+
+class ExclusionPattern(models.Model):
+    """What is not a project (a curated list, a course, a mirror): discovery skips what matches."""
+
+    class Field(models.TextChoices):
+        ANY = "any", _("Name, description or topics")
+        NAME = "name", _("Name")
+        DESCRIPTION = "description", _("Description")
+        TOPICS = "topics", _("Topics")
+
+    pattern = models.CharField(
+        _("pattern"), max_length=500, help_text=_("A regular expression, matched without regard to case.")
+    )
+    field = models.CharField(_("applies to"), max_length=12, choices=Field.choices, default=Field.ANY)
+    reason = models.CharField(_("reason"), max_length=100, help_text=_("What it catches, e.g. “curated list”."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["field", "pattern"]
+        verbose_name = _("exclusion pattern")
+        verbose_name_plural = _("exclusion patterns")
+        constraints = [
+            models.UniqueConstraint(fields=["pattern", "field"], name="exclusionpattern_unique_pattern"),
+        ]
+
+    def __str__(self):
+        return f"{self.pattern} ({self.get_field_display()})"
+
+    def clean(self):
+        try:
+            re.compile(self.pattern)
+        except re.error as exc:
+            raise ValidationError({"pattern": _("Not a regular expression: %(error)s") % {"error": exc}}) from exc
+
+
 class ProjectQuerySet(models.QuerySet):
     def tracked(self):
         return self.filter(status=Project.Status.TRACKED)
+
+    def candidates(self):
+        return self.filter(status=Project.Status.CANDIDATE)
+
+    def refreshable(self):
+        """What the refresh keeps current: tracked projects and candidates awaiting a decision."""
+        return self.filter(status__in=[Project.Status.TRACKED, Project.Status.CANDIDATE])
+
+    def visible_to(self, user):
+        """Candidates are for editors (who may view projects); everyone else sees the rest, as before."""
+        if user is not None and user.is_authenticated:
+            if user.has_perm("projects.view_project") or user.has_perm("projects.change_project"):
+                return self
+        return self.exclude(status=Project.Status.CANDIDATE)
 
     def with_credits(self):
         """Authors in credit order and topics, in a fixed number of queries."""
@@ -76,6 +172,9 @@ FETCHED_FIELDS = (
     "missing_since",
     "github_id",
 )
+
+# Where a discovered project came from; written by discovery only.
+DISCOVERY_FIELDS = ("discovered_by", "discovered_query", "discovered_at", "discovered_stars", "stars_per_day")
 
 
 class Project(models.Model):
@@ -131,6 +230,22 @@ class Project(models.Model):
     )
     etag = models.CharField(_("ETag"), max_length=200, blank=True)
 
+    # Provenance of a project that discovery found: which rule and query, when, with how many stars.
+    discovered_by = models.ForeignKey(
+        DiscoveryRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="discovered_projects",
+        verbose_name=_("found by rule"),
+    )
+    discovered_query = models.CharField(_("found by search"), max_length=300, blank=True)
+    discovered_at = models.DateTimeField(_("found at"), null=True, blank=True)
+    discovered_stars = models.PositiveIntegerField(_("stars when found"), null=True, blank=True)
+    stars_per_day = models.FloatField(
+        _("stars per day"), null=True, blank=True, help_text=_("Stars per day since the repository was created.")
+    )
+
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -149,6 +264,7 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["status", "-stars"], name="project_status_stars"),
             models.Index(fields=["-stars"], name="project_stars"),
+            models.Index(fields=["status", "-stars_per_day", "-stars"], name="project_status_worth_a_look"),
         ]
 
     def __str__(self):
@@ -168,6 +284,16 @@ class Project(models.Model):
     @property
     def is_missing(self) -> bool:
         return self.missing_since is not None
+
+
+class Candidate(Project):
+    """Discovery's queue in admin: candidates only, most worth a look first (a proxy of Project)."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-stars_per_day", "-stars", "pk"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates (discovery queue)")
 
 
 class RepositoryName(models.Model):

@@ -35,8 +35,8 @@ def project_for_repository(*, owner: str, name: str, sub_path: str = "") -> Proj
 
 
 def projects_for_api():
-    """Projects with credits and topics: three queries for any number of them."""
-    return Project.objects.with_credits()
+    """Projects with credits, topics and the rule that found them: three queries for any number of them."""
+    return Project.objects.with_credits().select_related("discovered_by")
 
 
 def authors_with_project_count():

@@ -22,6 +22,13 @@ DEFAULT_SCHEDULES = [
         "description": "Fetch stars, forks, watchers and open issues of every tracked project.",
     },
     BUILD_SNAPSHOT_SCHEDULE,
+    {
+        "name": "Discover new ML projects on GitHub (daily)",
+        "task": "projects.discover",
+        "crontab": {"minute": "15", "hour": "2", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        "description": "Search GitHub with the discovery rules for repositories created in the last 35 days "
+        "and queue the new ones as candidates.",
+    },
 ]
 
 

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from projects.signals import projects_entered
 
-from . import services
+from . import samples, services
 
 
 @receiver(projects_entered, dispatch_uid="stats.fetch_entering_projects")
@@ -13,3 +13,9 @@ def fetch_entering_projects(sender, *, project_ids: list[int], **kwargs) -> None
     and their past daily stars from GitHub's star history (on the backfill queue)."""
     services.refresh_enqueue(project_ids=project_ids)
     services.backfill_enqueue(project_ids=project_ids)
+
+
+@receiver(projects_entered, dispatch_uid="stats.first_sample_of_entering_projects")
+def sample_entering_projects(sender, *, project_ids: list[int], **kwargs) -> None:
+    """Projects that come with figures (discovery's search results) get today's sample from them."""
+    samples.first_samples_record(project_ids=project_ids)

@@ -74,8 +74,8 @@ def batches(ids: Sequence[int], size: int = BATCH_SIZE) -> Iterable[list[int]]:
 
 
 def refresh_project_ids(*, slugs: Sequence[str] = ()) -> list[int]:
-    """Ids to refresh: the named projects, or every tracked one; in a stable order."""
-    queryset = Project.objects.filter(slug__in=slugs) if slugs else Project.objects.tracked()
+    """Ids to refresh: the named projects, or every tracked one and every candidate; in a stable order."""
+    queryset = Project.objects.filter(slug__in=slugs) if slugs else Project.objects.refreshable()
     return list(queryset.order_by("pk").values_list("pk", flat=True))
 
 

@@ -39,3 +39,15 @@ def sample_record(*, project: Project, captured_at: dt.datetime) -> StatsSample:
     """Write ``project``'s current figures as its sample for the UTC day of ``captured_at``."""
     samples_upsert([sample_for(project, captured_at)])
     return StatsSample.objects.get(project=project, captured_on=captured_at.astimezone(dt.UTC).date())
+
+
+def first_samples_record(*, project_ids: list[int], captured_at: dt.datetime | None = None) -> int:
+    """Today's sample from the figures of those projects that have stars and no sample today; how many."""
+    from django.utils import timezone
+
+    captured_at = captured_at or timezone.now()
+    day = captured_at.astimezone(dt.UTC).date()
+    projects = Project.objects.filter(pk__in=project_ids, stars__isnull=False).exclude(samples__captured_on=day)
+    new = [sample_for(project, captured_at) for project in projects]
+    samples_upsert(new)
+    return len(new)

@@ -14,7 +14,7 @@ import yaml
 from celery import Celery
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "worker", "discovery", "beat")
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +40,16 @@ def option(command: list[str], *names: str) -> str:
 
 
 def test_services(services):
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "migrate", "web", "worker", "discovery", "beat"}
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
     for name in APP_SERVICES:
         assert services[name]["build"] == "."
         assert services[name]["image"] == "mltop:latest"
+
+
+def test_discovery_has_a_worker_of_its_own(services):
+    assert option(services["discovery"]["command"], "-Q") == "discovery"
 
 
 def test_db_and_redis_keep_their_data_in_named_volumes(compose, services):

@@ -21,7 +21,11 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    status = StrictChoiceFilter(choices=Project.Status.choices)
+    status = StrictChoiceFilter(
+        choices=Project.Status.choices,
+        help_text="tracked, excluded, or candidate (discovery's queue: only for editors, "
+        "with a token whose user may view projects; others get an empty list).",
+    )
     topic = django_filters.CharFilter(field_name="topics__slug", help_text="A topic's slug.")
     author = django_filters.CharFilter(field_name="authors__slug", help_text="An author's slug.")
     archived = StrictBooleanFilter()

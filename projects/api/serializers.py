@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import Author, Authorship, Project
@@ -81,6 +81,20 @@ class ProjectListSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProvenanceSerializer(serializers.ModelSerializer):
+    """Where discovery found a project: the rule, the exact search, when, and its stars then."""
+
+    rule = serializers.CharField(source="discovered_by.name", default=None, allow_null=True)
+    query = serializers.CharField(source="discovered_query")
+    found_at = serializers.DateTimeField(source="discovered_at")
+    stars_when_found = serializers.IntegerField(source="discovered_stars", allow_null=True)
+    stars_per_day = serializers.FloatField(allow_null=True, help_text="Stars per day since the repository was created.")
+
+    class Meta:
+        model = Project
+        fields = ["rule", "query", "found_at", "stars_when_found", "stars_per_day"]
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample(
@@ -114,12 +128,14 @@ class ProjectListSerializer(serializers.ModelSerializer):
                 "authors": [CREDIT],
                 "authors_et_al": True,
                 "added_at": "2018-02-01T00:00:00Z",
+                "provenance": None,
             },
             response_only=True,
         )
     ]
 )
 class ProjectDetailSerializer(ProjectListSerializer):
+    provenance = serializers.SerializerMethodField(help_text="How discovery found it; null if an editor added it.")
     paper_urls = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Links to papers.")
     demo_url = serializers.CharField(read_only=True, help_text="A demo's URL, or ''.")
 
@@ -141,7 +157,14 @@ class ProjectDetailSerializer(ProjectListSerializer):
             "paper_urls",
             "demo_url",
             "added_at",
+            "provenance",
         ]
+
+    @extend_schema_field(ProvenanceSerializer(allow_null=True))
+    def get_provenance(self, project):
+        if project.discovered_at is None:
+            return None
+        return ProvenanceSerializer(project).data
 
 
 class StrictCharField(serializers.CharField):

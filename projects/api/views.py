@@ -53,9 +53,10 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_REGEX
 
     def get_queryset(self):
+        # Candidates (discovery's queue) are for editors: a token with the view permission.
         if self.action in ("stats", "ranks"):
-            return Project.objects.all()
-        return selectors.projects_for_api().order_by("name", "pk")
+            return Project.objects.visible_to(self.request.user)
+        return selectors.projects_for_api().visible_to(self.request.user).order_by("name", "pk")
 
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action != "list" else ProjectListSerializer
@@ -67,7 +68,7 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         project = self.get_object()
-        self.last_modified = project_last_modified(project)
+        self.last_modified = project_last_modified(project)  # projects_for_api() joins the discovery rule
         return Response(ProjectDetailSerializer(project, context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -93,7 +94,7 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self._detail_data(project.slug))
 
     def _detail_data(self, slug):
-        project = selectors.projects_for_api().get(slug=slug)
+        project = selectors.projects_for_api().select_related("discovered_by").get(slug=slug)
         return ProjectDetailSerializer(project, context=self.get_serializer_context()).data
 
 

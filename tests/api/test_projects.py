@@ -39,7 +39,8 @@ def test_unknown_slug_is_json_404(api_client, db):
     assert response.json() == {"detail": "No Project matches the given query."}
 
 
-def test_list_filters(api_client, project_factory, authorship_factory, topic_factory):
+def test_list_filters(editor_client, project_factory, authorship_factory, topic_factory):
+    api_client = editor_client  # candidates are for editors
     vision = topic_factory(slug="vision")
     a = project_factory(name="Alpha detector", status=Project.Status.TRACKED)
     b = project_factory(name="Beta", status=Project.Status.CANDIDATE, archived=True, description="A GAN for faces")
@@ -187,3 +188,31 @@ def test_author_queries_are_fixed(api_client, author_factory, authorship_factory
         assert len(api_client.get(f"/api/authors/{author.slug}/").json()["projects"]) == n
     with django_assert_num_queries(2):
         assert api_client.get("/api/authors/?page_size=100").json()["results"][0]["project_count"] == n
+
+
+def test_candidates_are_for_editors_with_provenance_in_the_detail(
+    api_client, editor_client, reader_client, project_factory, django_assert_num_queries
+):
+    from projects.models import DiscoveryRule
+
+    rule = DiscoveryRule.objects.create(name="ML topics", topics=["llm"])
+    candidate = project_factory(
+        status=Project.Status.CANDIDATE,
+        discovered_by=rule,
+        discovered_query="topic:llm stars:>=20 created:2024-05-01..2024-05-31",
+        discovered_at=timezone.now(),
+        discovered_stars=321,
+        stars_per_day=12.5,
+    )
+    tracked = project_factory(status=Project.Status.TRACKED)
+    for client in (api_client, reader_client):
+        assert _slugs(client.get("/api/projects/?status=candidate")) == []
+        assert _slugs(client.get("/api/projects/")) == [tracked.slug]
+        assert client.get(f"/api/projects/{candidate.slug}/").status_code == 404
+    assert _slugs(editor_client.get("/api/projects/?status=candidate")) == [candidate.slug]
+    with django_assert_num_queries(6):  # token, user permissions (2), project + rule, credits, topics
+        body = editor_client.get(f"/api/projects/{candidate.slug}/").json()
+    assert body["status"] == "candidate"
+    assert body["provenance"]["rule"] == "ML topics" and body["provenance"]["stars_when_found"] == 321
+    assert body["provenance"]["query"].startswith("topic:llm")
+    assert api_client.get(f"/api/projects/{tracked.slug}/").json()["provenance"] is None

@@ -82,5 +82,6 @@ def test_editors_always_read_fresh_figures(editor_client, project_factory, djang
     project = project_factory(stars=10)
     editor_client.get("/api/projects/")
     Project.objects.filter(pk=project.pk).update(stars=20)
-    with django_assert_num_queries(5):  # the token with its user, and the list's four
+    # The token with its user, the user's and their groups' permissions (may they see candidates?), the list's four.
+    with django_assert_num_queries(7):
         assert editor_client.get("/api/projects/").json()["results"][0]["stars"] == 20

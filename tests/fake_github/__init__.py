@@ -14,6 +14,8 @@ tests.fake_github --repos N --port P``):
   REST limit answers 403 with ``x-ratelimit-remaining: 0`` and GitHub's message; an exhausted
   GraphQL limit answers 200 with a ``RATE_LIMITED`` error; secondary limits answer 403 or 429
   with ``retry-after``.
+- ``GET /search/repositories``: GitHub's repository search with its documented limits (see
+  ``search.py``), counted in its own per-minute ``search`` bucket.
 - Injected failures for the next requests: 5xx, slow answers, malformed JSON.
 - ``GET /repos/{owner}/{name}/stargazers/history`` from ``star_ledger`` (see star_history.py);
   the same API under ``/api/v3`` plays a GitHub Enterprise Server that does not offer it.
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import star_history
+from .search import FakeSearch
 from .star_history import StarLedger
 
 ALIAS_RE = re.compile(r"(\w+)\s*:\s*repository\(\s*owner:\s*\$(\w+)\s*,\s*name:\s*\$(\w+)\s*\)")
@@ -56,6 +59,12 @@ class FakeRepo:
     language: str = "Python"
     created_at: str = "2017-06-01T12:00:00Z"
     pushed_at: str = "2018-01-15T08:30:00Z"
+    # What repository search matches and reports (tests/fake_github/search.py).
+    description: str = ""
+    topics: list[str] = field(default_factory=list)
+    fork: bool = False
+    is_template: bool = False
+    mirror_url: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -86,6 +95,11 @@ class FakeRepo:
             if self.license
             else None,
             "default_branch": "main",
+            "description": self.description or None,
+            "topics": list(self.topics),
+            "fork": self.fork,
+            "is_template": self.is_template,
+            "mirror_url": self.mirror_url,
         }
 
     def graphql(self) -> dict:
@@ -164,6 +178,7 @@ class FakeGitHub:
         self._server: ThreadingHTTPServer | None = None
         self.url = ""
         self.star_ledger = StarLedger()
+        self.search = FakeSearch(self)
 
     # -- programming the fake ----------------------------------------------------------
 
@@ -446,6 +461,11 @@ class _Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         enterprise = path.startswith(ENTERPRISE_PREFIX)
         path = path.removeprefix(ENTERPRISE_PREFIX)
+        if path == "/search/repositories" and not enterprise:
+            status, body, headers = fake.search.answer(self.path, authorized="Authorization" in self.headers)
+            self._record(status)
+            self._send(status, body, headers)
+            return
         if history := star_history.PATH_RE.fullmatch(path):
             prefix = ENTERPRISE_PREFIX if enterprise else ""
             star_history.serve(self, history, query, prefix=prefix, enterprise=enterprise)

@@ -15,6 +15,8 @@ from rankings.models import RankingEntry, RankingSnapshot
 CATALOGUE_MODELS = [
     "projects.topic",
     "projects.author",
+    "projects.discoveryrule",
+    "projects.exclusionpattern",
     "projects.project",
     "projects.authorship",
     "stats.statssample",
@@ -38,13 +40,15 @@ def _dump() -> list[dict]:
 def test_export_and_reimport_round_trips_exactly(seeded, tmp_path):
     from django_celery_beat.models import PeriodicTask
 
+    from projects.discovery import discovery_rules_ensure_defaults
     from rankings.schedules import ensure_default_schedules
 
     ensure_default_schedules()
+    discovery_rules_ensure_defaults()
     PeriodicTask.objects.filter(task="stats.refresh_all").update(enabled=False)  # an editor's change
     before = _dump()
     assert len([row for row in before if row["model"] == "rankings.rankingentry"]) == 10
-    assert len([row for row in before if row["model"] == "django_celery_beat.periodictask"]) == 2
+    assert len([row for row in before if row["model"] == "django_celery_beat.periodictask"]) == 3
     export = tmp_path / "catalogue.json"
     export.write_text(json.dumps(before), encoding="utf-8")
 
@@ -100,9 +104,11 @@ def test_a_published_snapshot_cannot_be_changed_through_admin(staff_client, seed
 def test_the_reimported_schedules_keep_editors_changes(seeded, tmp_path):
     from django_celery_beat.models import PeriodicTask
 
+    from projects.discovery import discovery_rules_ensure_defaults
     from rankings.schedules import ensure_default_schedules
 
     ensure_default_schedules()
+    discovery_rules_ensure_defaults()
     PeriodicTask.objects.filter(task="stats.refresh_all").update(enabled=False)
     export = tmp_path / "catalogue.json"
     export.write_text(json.dumps(_dump()), encoding="utf-8")

@@ -20,12 +20,13 @@ def queued(monkeypatch):
     return sent
 
 
-def test_refresh_all_splits_tracked_projects_into_batches_of_100_under_one_lock(project_factory, queued):
+def test_refresh_all_splits_tracked_projects_and_candidates_into_batches_of_100_under_one_lock(project_factory, queued):
     project_factory.create_batch(205)
-    project_factory(status="candidate")
+    project_factory(status="candidate")  # discovery's candidates are refreshed too (issue 14)
+    project_factory(status="excluded")
     result = tasks.refresh_all.apply().get()
-    assert (result["projects"], result["batches"]) == (205, 3)
-    assert [len(args[0]) for args, _ in queued] == [100, 100, 5]
+    assert (result["projects"], result["batches"]) == (206, 3)
+    assert [len(args[0]) for args, _ in queued] == [100, 100, 6]
     assert {args[1] for args, _ in queued} == {result["run_id"]}
     assert runs.refresh_run_active() == result["run_id"]
 
