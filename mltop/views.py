@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -54,6 +55,14 @@ def bad_request(request, exception=None):
         return JsonResponse({"detail": message or _("Bad request.")}, status=status)
     # A page: 400 even for a body too large, so browsers show our page with its message.
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def server_error(request):
+    """The 500 page (handler500); under /api/ a JSON error like every other answer there,
+    so a client parsing the API's errors never gets an HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error: the API could not answer this request."}, status=500)
+    return defaults.server_error(request)
 
 
 @never_cache

@@ -208,3 +208,19 @@ def test_extreme_input_gets_a_json_4xx_on_every_database(api_client, db, path, s
     response = api_client.get(path)
     assert response.status_code == status
     assert response.json()["detail"]
+
+
+def test_an_unexpected_error_under_the_api_is_a_json_500(db, monkeypatch):
+    from django.test import Client
+
+    from rankings.api.views import ProjectViewSet
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ProjectViewSet, "list", broken)
+    response = Client(raise_request_exception=False).get("/api/projects/")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Server error: the API could not answer this request."}
+    page = Client(raise_request_exception=False).get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

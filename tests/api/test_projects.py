@@ -74,6 +74,16 @@ def test_list_rejects_bad_parameters_with_400(api_client, db, query):
     assert response.json()["detail"]
 
 
+@pytest.mark.parametrize("ordering", ["stars,", ",", "stars,,name", ",-name"])
+def test_an_empty_item_in_the_ordering_is_a_json_400(api_client, project_factory, ordering):
+    project_factory()
+    response = api_client.get(f"/api/projects/?ordering={ordering}")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["errors"]["ordering"] == [
+        f"Leave no item empty in {ordering!r}: name fields separated by commas."
+    ]
+
+
 @pytest.mark.parametrize("n", [2, 15])
 def test_list_runs_four_queries_whatever_the_page_size(api_client, django_assert_num_queries, n):
     make_credited_projects(n)
