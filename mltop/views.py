@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 from modern_csrf.decorators import csrf_protect as cross_origin_protect
 
@@ -15,7 +15,7 @@ from .health import broker_status
 
 
 @never_cache
-@require_GET
+@require_safe
 def livez(request):
     """Liveness: the process answers, whatever the database says (readiness is /healthz).
 
@@ -66,7 +66,7 @@ def server_error(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Readiness: the database and the Celery broker, each reported; 503 when either is down."""
     try:
