@@ -88,8 +88,11 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, slug=None):
         project = self.get_object()
-        data = validated(ProjectStatusSerializer, request.data)
-        services.project_set_status(project=project, status=data["status"], reason=data.get("status_reason"))
+        # PATCH: each field is optional (as the schema's PatchedProjectStatusRequest says);
+        # what is left out stays as it is.
+        data = validated(ProjectStatusSerializer, request.data, partial=True)
+        new_status = data.get("status", project.status)
+        services.project_set_status(project=project, status=new_status, reason=data.get("status_reason"))
         return Response(self._detail_data(project.slug))
 
     def _detail_data(self, slug):
@@ -117,8 +120,8 @@ class AuthorViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return AuthorDetailSerializer if self.action == "retrieve" else AuthorListSerializer
 
 
-def validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
+def validated(serializer_class, data, *, partial: bool = False) -> dict:
+    serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

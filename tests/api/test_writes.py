@@ -121,6 +121,17 @@ def test_editor_changes_a_project_status(editor_client, project_factory):
     assert (project.status, project.status_reason) == ("excluded", "A fork.")
 
 
+def test_patch_is_partial_a_reason_alone_keeps_the_status(editor_client, project_factory):
+    project = project_factory(status=Project.Status.EXCLUDED, status_reason="")
+    response = editor_client.patch(f"/api/projects/{project.slug}/", {"status_reason": "A fork."}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["status"], response.json()["status_reason"]) == ("excluded", "A fork.")
+    project.refresh_from_db()
+    assert (project.status, project.status_reason) == ("excluded", "A fork.")
+    unchanged = editor_client.patch(f"/api/projects/{project.slug}/", {}, format="json")
+    assert unchanged.status_code == 200 and unchanged.json()["status_reason"] == "A fork."
+
+
 def test_a_bad_status_is_400(editor_client, project_factory):
     project = project_factory()
     response = editor_client.patch(f"/api/projects/{project.slug}/", {"status": "famous"}, format="json")
