@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from mltop.api.exceptions import request_errors
 from mltop.api.http import ConditionalGetMixin
 from mltop.api.permissions import ModelPermissionsOrAnonReadOnly
 
@@ -20,6 +22,15 @@ from .serializers import (
 )
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
+# What the service and the model check, named as the client sent it: the repository's parts
+# all come from ``url``, the slug from ``name``.
+CREATE_ERROR_FIELDS = {
+    "repo_url": "url",
+    "repo_owner": "url",
+    "repo_name": "url",
+    "sub_path": "url",
+    "slug": "name",
+}
 PROJECT_SLUG = OpenApiParameter(
     "slug",
     OpenApiTypes.STR,
@@ -77,7 +88,10 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request):
         data = validated(ProjectCreateSerializer, request.data)
-        project = services.project_create_from_url(**data)
+        try:
+            project = services.project_create_from_url(**data)
+        except ValidationError as exc:
+            raise request_errors(exc, CREATE_ERROR_FIELDS) from exc
         return Response(self._detail_data(project.slug), status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -98,7 +98,9 @@ def test_editor_gets_the_admin_validation_message_for_a_bad_url(editor_client, u
     response = editor_client.post("/api/projects/", {"url": url}, format="json")
     assert response.status_code == 400
     body = response.json()
-    assert message in body["detail"] and message in body["errors"]["repo_url"][0]
+    # Under the field the client sent (url), not the service's name for it.
+    assert body["detail"] == f"url: {body['errors']['url'][0]}" and message in body["errors"]["url"][0]
+    assert set(body["errors"]) == {"url"}
     assert not Project.objects.exists()
 
 
@@ -106,7 +108,10 @@ def test_editor_cannot_add_a_repository_twice(editor_client, project_factory):
     project_factory(repo_owner="openai", repo_name="gym")
     response = editor_client.post("/api/projects/", {"url": "https://github.com/OpenAI/Gym.git"}, format="json")
     assert response.status_code == 400
-    assert "already in the catalogue" in response.json()["detail"]
+    body = response.json()
+    assert "already in the catalogue" in body["detail"]
+    # A whole-request error, under the key DRF uses for those, not Django's "__all__".
+    assert set(body["errors"]) == {"non_field_errors"} and body["detail"] == body["errors"]["non_field_errors"][0]
     assert Project.objects.count() == 1
 
 
