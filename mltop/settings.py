@@ -8,6 +8,7 @@ Production sets DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HO
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -352,6 +353,8 @@ CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# ... and send them back: revalidating what they were shown needs these conditional headers.
+CORS_ALLOW_HEADERS = [*corsheaders_default_headers, "if-none-match", "if-modified-since"]
 # --- Production stack: static files, page cache, cache resilience (issue 7) ---
 # Hashed, compressed static files served by WhiteNoise with far-future cache headers. The
 # manifest only exists after collectstatic (the Docker build runs it), so it is the default

@@ -224,3 +224,15 @@ def test_an_unexpected_error_under_the_api_is_a_json_500(db, monkeypatch):
     assert response.json() == {"detail": "Server error: the API could not answer this request."}
     page = Client(raise_request_exception=False).get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_cors_lets_browser_clients_revalidate_with_etags_and_dates(api_client, db):
+    preflight = api_client.options(
+        "/api/projects/",
+        HTTP_ORIGIN="https://dashboard.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match, if-modified-since",
+    )
+    assert preflight.status_code == 200
+    allowed = {name.strip().lower() for name in preflight["Access-Control-Allow-Headers"].split(",")}
+    assert {"if-none-match", "if-modified-since", "authorization", "accept"} <= allowed
