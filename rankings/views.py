@@ -136,15 +136,20 @@ def badge(request, slug):
         project = Project.objects.only("pk", "status").get(slug=slug)
         return project.status, selectors.project_current_rank(project_id=project.pk)
 
+    http_status = 200
     try:
         status, rank = cached_by_generation(f"badge:{slug}", build)
     except Project.DoesNotExist:
-        raise Http404(_("No project with that slug.")) from None
+        # A README shows whatever comes back as an image: a badge that says so, not a broken
+        # image (the HTML 404 page); the status still tells link checkers it is not there.
+        status, rank, http_status = None, None, 404
     if rank is not None and rank <= selectors.TOP_N:
         svg = charts.badge("MLTop", f"#{rank}")
+    elif status is None:
+        svg = charts.badge("MLTop", _("not tracked"), color="#57606a")
     else:
         svg = charts.badge("MLTop", str(Project.Status(status).label).lower(), color="#57606a")
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8", status=http_status)
     patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
     return response
 

@@ -16,13 +16,17 @@ ERROR_SCHEMA = {
 
 def document_error_responses(result, generator, request, public):
     """Give each operation a ``default`` response with the Error body (400, 401, 403, 404, 405, 406, 415, 429),
-    and say that reads need no credentials (``{}`` among the security alternatives)."""
+    and say that reads need no credentials.
+
+    Reads declare ``security: [{}]`` (no requirement) rather than drf-spectacular's "a token, or
+    nothing": a token is only needed to write, and Swagger UI puts a lock on any operation whose
+    requirements are not just ``{}``.
+    """
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
-            security = operation.get("security")
-            if method == "get" and security is not None and {} not in security:
-                security.append({})
+            if method in ("get", "head") and "security" in operation:
+                operation["security"] = [{}]
             operation.setdefault("responses", {}).setdefault(
                 "default",
                 {
