@@ -92,7 +92,8 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
             project = services.project_create_from_url(**data)
         except ValidationError as exc:
             raise request_errors(exc, CREATE_ERROR_FIELDS) from exc
-        return Response(self._detail_data(project.slug), status=status.HTTP_201_CREATED)
+        data = self._detail_data(project.slug)
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
 
     @extend_schema(
         summary="Change a project's editorial status (editors)",
@@ -119,6 +120,8 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One author with their projects", parameters=[AUTHOR_SLUG]),
 )
 class AuthorViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """People and organisations credited with projects, with how many projects each is credited on."""
+
     queryset = Author.objects.none()
     serializer_class = AuthorListSerializer
     filterset_class = AuthorFilter

@@ -84,6 +84,8 @@ def test_editor_adds_a_project_by_github_url(editor_client):
         "tracked",
     )
     assert Project.objects.get(slug=body["slug"]).repo_name == "lab"
+    # Where the new project lives in the API, as its own url says.
+    assert response["Location"] == body["url"] == f"http://testserver/api/projects/{body['slug']}/"
 
 
 @pytest.mark.parametrize(
