@@ -71,6 +71,9 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action != "list" else ProjectListSerializer
 
+    def row_last_modified(self, project):
+        return project_last_modified(project)
+
     def list(self, request, *args, **kwargs):
         # Figures change with refreshes, not publishes: kept as long as any CDN may keep them.
         build = super().list

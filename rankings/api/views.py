@@ -70,6 +70,9 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
             return RankingSnapshotDetailSerializer
         return super().get_serializer_class()
 
+    def row_last_modified(self, snapshot):
+        return snapshot.published_at or snapshot.taken_at
+
     def cache_seconds(self):
         # A published snapshot is frozen: a CDN may keep it long; the newest one changes at each publish.
         if self.action == "retrieve":
