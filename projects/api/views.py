@@ -128,6 +128,7 @@ class AuthorViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Author.objects.none()
     serializer_class = AuthorListSerializer
     filterset_class = AuthorFilter
+    permission_classes = [ModelPermissionsOrAnonReadOnly]  # read-only: any write is a 405
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 

@@ -239,3 +239,22 @@ def test_cors_lets_browser_clients_revalidate_with_etags_and_dates(api_client, d
     assert preflight.status_code == 200
     allowed = {name.strip().lower() for name in preflight["Access-Control-Allow-Headers"].split(",")}
     assert {"if-none-match", "if-modified-since", "authorization", "accept"} <= allowed
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("put", "/api/projects/{slug}/"),
+        ("delete", "/api/projects/{slug}/"),
+        ("put", "/api/projects/{slug}/stats/"),
+        ("post", "/api/rankings/"),
+        ("put", "/api/rankings/current/"),
+        ("post", "/api/authors/"),
+    ],
+)
+def test_a_method_no_endpoint_offers_is_405_for_anonymous_clients_too(api_client, project_factory, method, path):
+    """Not 401 first: there is nothing a token would unlock."""
+    project = project_factory()
+    response = getattr(api_client, method)(path.format(slug=project.slug), {}, format="json")
+    assert response.status_code == 405 and "not allowed" in response.json()["detail"]
+    assert method.upper() not in response["Allow"]
