@@ -8,6 +8,7 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. docs/configuration.md lists every va
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees every response last: a HEAD answer keeps its headers and loses its body.
+    "mltop.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -298,6 +301,8 @@ CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# ... and send them back: revalidating what they were shown needs these conditional headers.
+CORS_ALLOW_HEADERS = [*corsheaders_default_headers, "if-none-match", "if-modified-since"]
 
 # --- GitHub --------------------------------------------------------------------------------
 # Every request goes to GITHUB_API_URL, so tests and GitHub Enterprise can point it elsewhere.

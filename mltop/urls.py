@@ -33,3 +33,5 @@ urlpatterns = [
 
 # A request refused for its size gets a page (or, under /api/, JSON) that says so.
 handler400 = "mltop.views.bad_request"
+# An unexpected error under /api/ answers in JSON too.
+handler500 = "mltop.views.server_error"

@@ -4,9 +4,10 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 from modern_csrf.decorators import csrf_protect as cross_origin_protect
 
@@ -15,7 +16,7 @@ from .health import broker_status
 
 
 @never_cache
-@require_GET
+@require_safe
 def livez(request):
     """Liveness: the process answers, whatever the database says (readiness is /healthz).
 
@@ -57,8 +58,16 @@ def bad_request(request, exception=None):
     return render(request, "400.html", {"message": message}, status=400)
 
 
+def server_error(request):
+    """The 500 page (handler500); under /api/ a JSON error like every other answer there,
+    so a client parsing the API's errors never gets an HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error: the API could not answer this request."}, status=500)
+    return defaults.server_error(request)
+
+
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Readiness: the database and the Celery broker, each reported; 503 when either is down."""
     try:

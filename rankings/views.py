@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from mltop.ids import MAX_ID, positive_number
 from mltop.pagecache import LIVE_TIMEOUT, SNAPSHOT_TIMEOUT, cached_by_generation, cached_page, fragment
@@ -43,7 +43,7 @@ def _known_id(pk: int) -> int:
     return pk
 
 
-@require_GET
+@require_safe
 def current_ranking(request):
     def render_page():
         page = cached_by_generation("ranking-current", selectors.ranking_current_page, timeout=LIVE_TIMEOUT)
@@ -53,7 +53,7 @@ def current_ranking(request):
     return cached_page(request, "ranking-current", render_page, timeout=LIVE_TIMEOUT)
 
 
-@require_GET
+@require_safe
 def snapshot_detail(request, pk):
     def build():
         return selectors.snapshot_page(pk=_known_id(pk))
@@ -69,7 +69,7 @@ def snapshot_detail(request, pk):
     return cached_page(request, f"snapshot:{pk}", render_page, timeout=SNAPSHOT_TIMEOUT)
 
 
-@require_GET
+@require_safe
 def project_detail(request, slug):
     def render_page():
         try:
@@ -85,7 +85,7 @@ def project_detail(request, slug):
     return cached_page(request, f"project:{slug}", render_page, timeout=LIVE_TIMEOUT)
 
 
-@require_GET
+@require_safe
 def snapshot_archive(request):
     """The archive; ``?id=`` jumps to one snapshot, so the menu on every ranking works without JS."""
     try:
@@ -104,7 +104,7 @@ def snapshot_archive(request):
     return render(request, "rankings/archive.html", {"archive": archive, "fragment": fragment(f"archive:{number}")})
 
 
-@require_GET
+@require_safe
 def snapshot_compare(request):
     if "a" not in request.GET and "b" not in request.GET:
         index = cached_by_generation("published-index", selectors.published_index)
@@ -129,7 +129,7 @@ def snapshot_compare(request):
 BADGE_MAX_AGE = 60 * 60
 
 
-@require_GET
+@require_safe
 def badge(request, slug):
     """A README badge: "MLTop #3" in the current top-10, otherwise the project's status."""
 
@@ -137,20 +137,25 @@ def badge(request, slug):
         project = Project.objects.only("pk", "status").get(slug=slug)
         return project.status, selectors.project_current_rank(project_id=project.pk)
 
+    http_status = 200
     try:
         status, rank = cached_by_generation(f"badge:{slug}", build)
     except Project.DoesNotExist:
-        raise Http404(_("No project with that slug.")) from None
+        # A README shows whatever comes back as an image: a badge that says so, not a broken
+        # image (the HTML 404 page); the status still tells link checkers it is not there.
+        status, rank, http_status = None, None, 404
     if rank is not None and rank <= selectors.TOP_N:
         svg = charts.badge("MLTop", f"#{rank}")
+    elif status is None:
+        svg = charts.badge("MLTop", _("not tracked"), color="#57606a")
     else:
         svg = charts.badge("MLTop", str(Project.Status(status).label).lower(), color="#57606a")
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8", status=http_status)
     patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
     return response
 
 
-@require_GET
+@require_safe
 def methodology(request):
     """How the score works, with the weights in force, and the archive of removed projects."""
     params = scoring.Parameters.from_settings(settings)

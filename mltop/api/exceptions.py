@@ -1,9 +1,11 @@
 """Errors of the REST API: always JSON, always with a ``detail`` message a person can read."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 
@@ -14,7 +16,7 @@ def api_exception_handler(exc, context):
     client can show ``detail`` without knowing which kind of error it got.
     """
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        exc = request_errors(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -24,6 +26,22 @@ def api_exception_handler(exc, context):
         detail = messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
         response.data = {"detail": detail, "errors": errors}
     return response
+
+
+def request_errors(exc: DjangoValidationError, fields: dict[str, str] | None = None) -> exceptions.ValidationError:
+    """A service's (or model's) ValidationError as DRF's, keyed as the client's request was.
+
+    ``fields`` maps the model's or service's names to the request's (``repo_url`` -> ``url``);
+    Django's key for whole-object errors (``__all__``) becomes DRF's ``non_field_errors``, so
+    a client finds them under one key whichever layer raised them.
+    """
+    if not hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.messages)
+    names = {NON_FIELD_ERRORS: api_settings.NON_FIELD_ERRORS_KEY, **(fields or {})}
+    errors: dict[str, list[str]] = {}
+    for field, messages in exc.message_dict.items():
+        errors.setdefault(names.get(field, field), []).extend(messages)
+    return exceptions.ValidationError(errors)
 
 
 def _field_errors(errors) -> dict[str, list[str]]:

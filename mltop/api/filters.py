@@ -4,19 +4,33 @@ Django's form fields treat an empty value (``?since=``) as "no filter" and turn 
 booleans into None; a client who sent them made a mistake, so the API answers 400.
 """
 
+import datetime as dt
+
 import django_filters
 from django import forms
+
+from . import dates
 
 
 class _RejectEmpty:
     def to_python(self, value):
         if value == "":
-            raise forms.ValidationError("This parameter cannot be empty; leave it out instead.", code="empty")
+            raise forms.ValidationError(dates.EMPTY, code="empty")
         return super().to_python(value)
 
 
-class StrictDateField(_RejectEmpty, forms.DateField):
-    pass
+class StrictDateField(forms.DateField):
+    """YYYY-MM-DD only, worded as the query serializers' dates (``mltop.api.fields.QueryDateField``)."""
+
+    def to_python(self, value):
+        if value is None or isinstance(value, dt.date):
+            return value
+        if value == "":
+            raise forms.ValidationError(dates.EMPTY, code="empty")
+        day = dates.parse_query_date(str(value))
+        if day is None:
+            raise forms.ValidationError(dates.INVALID, code="invalid", params={"value": dates.shown(value)})
+        return day
 
 
 class StrictChoiceField(_RejectEmpty, django_filters.fields.ChoiceField):

@@ -65,6 +65,22 @@ class ConditionalGetMixin:
 
     last_modified = None
 
+    def row_last_modified(self, row) -> dt.datetime | None:
+        """When one row of a list last changed, if it can be dated (None: it cannot)."""
+        return None
+
+    def paginate_queryset(self, queryset):
+        """The page, and the newest date of its rows as the list's Last-Modified.
+
+        From rows already loaded, so no query more. A row that leaves the page (deleted,
+        filtered out) dates nothing; the ETag, which If-None-Match checks first, changes then.
+        """
+        page = super().paginate_queryset(queryset)
+        dated = [day for day in map(self.row_last_modified, page or []) if day is not None]
+        if dated:
+            self.last_modified = max(dated)
+        return page
+
     def cache_seconds(self) -> tuple[int, int]:
         """(max-age for browsers, s-maxage for shared caches such as a CDN)."""
         return settings.API_CACHE_MAX_AGE, settings.API_CACHE_MAX_AGE

@@ -33,3 +33,14 @@ class ApiPagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except NotFound as exc:  # DRF's answer to a page past the end; the page number is the client's mistake
             raise ValidationError({"page": [f"Page {raw} does not exist."]}) from exc
+
+    def get_schema_operation_parameters(self, view):
+        # Both start at 1 (anything lower is a 400), and the schema says so.
+        page, page_size = super().get_schema_operation_parameters(view)
+        page["description"] = "A page number, from 1."
+        page_size["description"] = (
+            f"Results per page: {self.page_size} unless given, at most {self.max_page_size} (larger is capped)."
+        )
+        for parameter in (page, page_size):
+            parameter["schema"] = {"type": "integer", "minimum": 1}
+        return [page, page_size]

@@ -14,4 +14,8 @@ class ModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS and not self.perms_map.get(request.method):
             return bool(request.user)
+        if not hasattr(view, request.method.lower()):
+            # A method the endpoint does not offer: DRF checks permissions before it looks for a
+            # handler, which would make it a 401 for anonymous clients; it is a 405 for everyone.
+            return True
         return super().has_permission(request, view)

@@ -1,13 +1,31 @@
 import django_filters
+from django import forms
 from django.db.models import F, Q
+from django_filters.fields import BaseCSVField
 
 from mltop.api.filters import StrictBooleanFilter, StrictChoiceFilter
 
 from ..models import Author, Project
 
 
+class OrderingCSVField(BaseCSVField):
+    """Comma-separated orderings with no empty item: django-filter lets ``stars,`` through as
+    ['stars', ''] (an empty choice is "not given" to a form), and the '' then has no field."""
+
+    def clean(self, value):
+        if value is not None and "" in value:
+            raise forms.ValidationError(
+                "Leave no item empty in %(value)s: name fields separated by commas.",
+                code="invalid",
+                params={"value": repr(",".join(value)[:80])},
+            )
+        return super().clean(value)
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Orderings with projects never fetched (no stars yet) last on every database, ties broken by id."""
+
+    base_field_class = OrderingCSVField
 
     def filter(self, qs, value):
         if not value:

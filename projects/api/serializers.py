@@ -183,7 +183,9 @@ class ProjectCreateSerializer(serializers.Serializer):
     """What an editor sends to add a project: its GitHub URL, validated as in admin."""
 
     url = StrictCharField(max_length=500, help_text="https://github.com/OWNER/NAME or …/tree/BRANCH/PATH.")
-    name = StrictCharField(max_length=200, required=False, default="", help_text="Defaults to the repo name.")
+    # No default (an empty one would contradict minLength 1 in the schema): left out, the
+    # service names the project after its repository or folder.
+    name = StrictCharField(max_length=200, required=False, help_text="Defaults to the repo name.")
     status = serializers.ChoiceField(choices=Project.Status.choices, default=Project.Status.TRACKED)
     description = StrictCharField(required=False, default="", allow_blank=True)
 

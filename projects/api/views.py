@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from mltop.api.exceptions import request_errors
 from mltop.api.http import ConditionalGetMixin
 from mltop.api.permissions import ModelPermissionsOrAnonReadOnly
 
@@ -20,6 +22,15 @@ from .serializers import (
 )
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
+# What the service and the model check, named as the client sent it: the repository's parts
+# all come from ``url``, the slug from ``name``.
+CREATE_ERROR_FIELDS = {
+    "repo_url": "url",
+    "repo_owner": "url",
+    "repo_name": "url",
+    "sub_path": "url",
+    "slug": "name",
+}
 PROJECT_SLUG = OpenApiParameter(
     "slug",
     OpenApiTypes.STR,
@@ -61,6 +72,9 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action != "list" else ProjectListSerializer
 
+    def row_last_modified(self, project):
+        return project_last_modified(project)
+
     def list(self, request, *args, **kwargs):
         # Figures change with refreshes, not publishes: kept as long as any CDN may keep them.
         build = super().list
@@ -78,8 +92,12 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request):
         data = validated(ProjectCreateSerializer, request.data)
-        project = services.project_create_from_url(**data)
-        return Response(self._detail_data(project.slug), status=status.HTTP_201_CREATED)
+        try:
+            project = services.project_create_from_url(**data)
+        except ValidationError as exc:
+            raise request_errors(exc, CREATE_ERROR_FIELDS) from exc
+        data = self._detail_data(project.slug)
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
 
     @extend_schema(
         summary="Change a project's editorial status (editors)",
@@ -89,8 +107,11 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, slug=None):
         project = self.get_object()
-        data = validated(ProjectStatusSerializer, request.data)
-        services.project_set_status(project=project, status=data["status"], reason=data.get("status_reason"))
+        # PATCH: each field is optional (as the schema's PatchedProjectStatusRequest says);
+        # what is left out stays as it is.
+        data = validated(ProjectStatusSerializer, request.data, partial=True)
+        new_status = data.get("status", project.status)
+        services.project_set_status(project=project, status=new_status, reason=data.get("status_reason"))
         return Response(self._detail_data(project.slug))
 
     def _detail_data(self, slug):
@@ -103,9 +124,12 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One author with their projects", parameters=[AUTHOR_SLUG]),
 )
 class AuthorViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """People and organisations credited with projects, with how many projects each is credited on."""
+
     queryset = Author.objects.none()
     serializer_class = AuthorListSerializer
     filterset_class = AuthorFilter
+    permission_classes = [ModelPermissionsOrAnonReadOnly]  # read-only: any write is a 405
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 
@@ -118,8 +142,8 @@ class AuthorViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return AuthorDetailSerializer if self.action == "retrieve" else AuthorListSerializer
 
 
-def validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
+def validated(serializer_class, data, *, partial: bool = False) -> dict:
+    serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -70,6 +70,9 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
             return RankingSnapshotDetailSerializer
         return super().get_serializer_class()
 
+    def row_last_modified(self, snapshot):
+        return snapshot.published_at or snapshot.taken_at
+
     def cache_seconds(self):
         # A published snapshot is frozen: a CDN may keep it long; the newest one changes at each publish.
         if self.action == "retrieve":
@@ -102,7 +105,13 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
             raise NotFound("No published snapshot with that id.")
         return self._cached_detail(f"snapshot:{kwargs['pk']}", self.get_object)
 
-    @extend_schema(summary="The newest published ranking", responses=RankingSnapshotDetailSerializer)
+    @extend_schema(
+        summary="The newest published ranking",
+        responses={
+            200: RankingSnapshotDetailSerializer,
+            404: OpenApiResponse(description="No ranking has been published yet."),
+        },
+    )
     @action(detail=False, filterset_class=None, pagination_class=None)
     def current(self, request):
         return self._cached_detail("current", _current_snapshot)
@@ -110,7 +119,10 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(
         summary="Compare two published rankings",
         parameters=[CompareQuerySerializer],
-        responses=SnapshotComparisonSerializer,
+        responses={
+            200: SnapshotComparisonSerializer,
+            404: OpenApiResponse(description="No published snapshot with one of the ids."),
+        },
     )
     @action(detail=False, filterset_class=None, pagination_class=None)
     def compare(self, request):

@@ -171,7 +171,10 @@ def test_schema_endpoint_serves_json(api_client, db):
         assert operation["responses"]["default"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Error"
         }
-        assert ({} in operation["security"]) == (method == "get"), operation["operationId"]
+        # Only writes need a token: reads declare no requirement ([{}]), which Swagger UI shows
+        # without a lock, instead of "a token, or nothing", which it shows with one.
+        expected = [{}] if method == "get" else [{"tokenAuth": []}]
+        assert operation["security"] == expected, operation["operationId"]
 
 
 def test_docs_ui_loads_only_local_assets(api_client, db):
@@ -215,3 +218,50 @@ def test_extreme_input_gets_a_json_4xx_on_every_database(api_client, db, path, s
     response = api_client.get(path)
     assert response.status_code == status
     assert response.json()["detail"]
+
+
+def test_an_unexpected_error_under_the_api_is_a_json_500(db, monkeypatch):
+    from django.test import Client
+
+    from rankings.api.views import ProjectViewSet
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ProjectViewSet, "list", broken)
+    response = Client(raise_request_exception=False).get("/api/projects/")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Server error: the API could not answer this request."}
+    page = Client(raise_request_exception=False).get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_cors_lets_browser_clients_revalidate_with_etags_and_dates(api_client, db):
+    preflight = api_client.options(
+        "/api/projects/",
+        HTTP_ORIGIN="https://dashboard.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match, if-modified-since",
+    )
+    assert preflight.status_code == 200
+    allowed = {name.strip().lower() for name in preflight["Access-Control-Allow-Headers"].split(",")}
+    assert {"if-none-match", "if-modified-since", "authorization", "accept"} <= allowed
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("put", "/api/projects/{slug}/"),
+        ("delete", "/api/projects/{slug}/"),
+        ("put", "/api/projects/{slug}/stats/"),
+        ("post", "/api/rankings/"),
+        ("put", "/api/rankings/current/"),
+        ("post", "/api/authors/"),
+    ],
+)
+def test_a_method_no_endpoint_offers_is_405_for_anonymous_clients_too(api_client, project_factory, method, path):
+    """Not 401 first: there is nothing a token would unlock."""
+    project = project_factory()
+    response = getattr(api_client, method)(path.format(slug=project.slug), {}, format="json")
+    assert response.status_code == 405 and "not allowed" in response.json()["detail"]
+    assert method.upper() not in response["Allow"]

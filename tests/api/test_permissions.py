@@ -19,6 +19,9 @@ class _View(APIView):
         type(self).queryset_built += 1
         return Project.objects.all()
 
+    def post(self, request):  # a write the view offers: methods it does not offer are 405s, not checked here
+        raise NotImplementedError
+
 
 def _allowed(method: str, user) -> bool:
     request = getattr(APIRequestFactory(), method.lower())("/")

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils.http import http_date
 
 from projects.models import Project
 
@@ -73,6 +74,33 @@ def test_list_rejects_bad_parameters_with_400(api_client, db, query):
     response = api_client.get(f"/api/projects/?{query}")
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("ordering", ["stars,", ",", "stars,,name", ",-name"])
+def test_an_empty_item_in_the_ordering_is_a_json_400(api_client, project_factory, ordering):
+    project_factory()
+    response = api_client.get(f"/api/projects/?ordering={ordering}")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["errors"]["ordering"] == [
+        f"Leave no item empty in {ordering!r}: name fields separated by commas."
+    ]
+
+
+def test_list_sends_the_newest_date_of_its_page_as_last_modified(
+    api_client, project_factory, django_assert_num_queries
+):
+    """Additions and fetches of the rows shown, read from the rows already loaded: no query more."""
+    newest = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
+    project_factory(last_fetched_at=newest - dt.timedelta(days=2))
+    project_factory(last_fetched_at=newest)
+    Project.objects.update(added_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    with django_assert_num_queries(4):  # count, page, credits + authors, topics: as before
+        response = api_client.get("/api/projects/")
+    assert response["Last-Modified"] == http_date(newest.timestamp())
+    not_modified = api_client.get("/api/projects/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert not_modified.status_code == 304
+    assert api_client.get("/api/projects/", HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
+    assert "Last-Modified" not in api_client.get("/api/projects/?q=nothing-matches")
 
 
 @pytest.mark.parametrize("n", [2, 15])

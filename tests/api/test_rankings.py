@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils.http import http_date
 
 from rankings.models import RankingSnapshot
 
@@ -49,6 +50,14 @@ def test_list_runs_two_queries_whatever_the_page_size(api_client, django_assert_
     with django_assert_num_queries(2):  # count, page
         body = api_client.get("/api/rankings/?page_size=50").json()
     assert len(body["results"]) == n
+
+
+def test_list_sends_the_newest_publish_of_its_page_as_last_modified(api_client, jan_feb, django_assert_num_queries):
+    with django_assert_num_queries(2):  # count, page: the dates come with the rows
+        response = api_client.get("/api/rankings/")
+    newest = max(s.published_at for s in (jan_feb["january"], jan_feb["february"]))
+    assert response["Last-Modified"] == http_date(newest.timestamp())
+    assert api_client.get("/api/rankings/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
 
 
 def test_detail_entries_carry_movement_score_breakdown_figures_and_blurb(api_client, jan_feb):

@@ -84,6 +84,8 @@ def test_editor_adds_a_project_by_github_url(editor_client):
         "tracked",
     )
     assert Project.objects.get(slug=body["slug"]).repo_name == "lab"
+    # Where the new project lives in the API, as its own url says.
+    assert response["Location"] == body["url"] == f"http://testserver/api/projects/{body['slug']}/"
 
 
 @pytest.mark.parametrize(
@@ -98,7 +100,9 @@ def test_editor_gets_the_admin_validation_message_for_a_bad_url(editor_client, u
     response = editor_client.post("/api/projects/", {"url": url}, format="json")
     assert response.status_code == 400
     body = response.json()
-    assert message in body["detail"] and message in body["errors"]["repo_url"][0]
+    # Under the field the client sent (url), not the service's name for it.
+    assert body["detail"] == f"url: {body['errors']['url'][0]}" and message in body["errors"]["url"][0]
+    assert set(body["errors"]) == {"url"}
     assert not Project.objects.exists()
 
 
@@ -106,7 +110,10 @@ def test_editor_cannot_add_a_repository_twice(editor_client, project_factory):
     project_factory(repo_owner="openai", repo_name="gym")
     response = editor_client.post("/api/projects/", {"url": "https://github.com/OpenAI/Gym.git"}, format="json")
     assert response.status_code == 400
-    assert "already in the catalogue" in response.json()["detail"]
+    body = response.json()
+    assert "already in the catalogue" in body["detail"]
+    # A whole-request error, under the key DRF uses for those, not Django's "__all__".
+    assert set(body["errors"]) == {"non_field_errors"} and body["detail"] == body["errors"]["non_field_errors"][0]
     assert Project.objects.count() == 1
 
 
@@ -119,6 +126,17 @@ def test_editor_changes_a_project_status(editor_client, project_factory):
     assert (response.json()["status"], response.json()["status_reason"]) == ("excluded", "A fork.")
     project.refresh_from_db()
     assert (project.status, project.status_reason) == ("excluded", "A fork.")
+
+
+def test_patch_is_partial_a_reason_alone_keeps_the_status(editor_client, project_factory):
+    project = project_factory(status=Project.Status.EXCLUDED, status_reason="")
+    response = editor_client.patch(f"/api/projects/{project.slug}/", {"status_reason": "A fork."}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["status"], response.json()["status_reason"]) == ("excluded", "A fork.")
+    project.refresh_from_db()
+    assert (project.status, project.status_reason) == ("excluded", "A fork.")
+    unchanged = editor_client.patch(f"/api/projects/{project.slug}/", {}, format="json")
+    assert unchanged.status_code == 200 and unchanged.json()["status_reason"] == "A fork."
 
 
 def test_a_bad_status_is_400(editor_client, project_factory):

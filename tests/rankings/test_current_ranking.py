@@ -35,8 +35,10 @@ def test_api_current_ranking_is_404_json_before_anything_is_published(client):
 
 
 def test_api_is_read_only_for_anonymous_clients(client, seeded):
-    response = client.post("/api/rankings/current/", {}, content_type="application/json")
+    response = client.post(f"/api/rankings/{seeded.pk}/unpublish/", {}, content_type="application/json")
     assert response.status_code in (401, 403)
+    # A write no endpoint offers is a 405 for anyone, before any credentials are asked for.
+    assert client.post("/api/rankings/current/", {}, content_type="application/json").status_code == 405
 
 
 def test_home_page_lists_the_ten_in_rank_order(client, seeded, django_assert_num_queries):

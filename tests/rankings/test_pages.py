@@ -210,7 +210,17 @@ def test_badge_shows_the_rank_or_the_status_with_cache_headers(client, django_as
     assert "MLTop: tracked" in client.get(f"/badge/{projects[12].slug}.svg").content.decode()
     candidate = factories.ProjectFactory(status="candidate")
     assert "MLTop: candidate" in client.get(f"/badge/{candidate.slug}.svg").content.decode()
-    assert client.get("/badge/no-such-project.svg").status_code == 404
+
+
+def test_badge_of_an_unknown_project_is_an_svg_saying_so_with_a_404(client, db):
+    """A README's image stays an image: "MLTop · not tracked", not a broken HTML 404."""
+    response = client.get("/badge/no-such-project.svg")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert "MLTop: not tracked" in response.content.decode()
+    assert "max-age=3600" in response["Cache-Control"]
+    chinese = client.get("/badge/no-such-project.svg", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert chinese.status_code == 404 and "MLTop: 未收录" in chinese.content.decode()
 
 
 def test_every_page_has_one_h1_and_the_feed_link(client):
