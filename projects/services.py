@@ -25,8 +25,16 @@ def project_create_from_url(
     name: str = "",
     status: str = Project.Status.TRACKED,
     description: str = "",
+    slug: str = "",
+    paper_urls: list[str] | None = None,
+    demo_url: str = "",
+    stars: int | None = None,
 ) -> Project:
-    """Add a project by its GitHub URL; raise ValidationError for a bad or known URL."""
+    """Add a project by its GitHub URL; raise ValidationError for a bad or known URL.
+
+    ``slug`` defaults to one made from the name; ``stars`` is a figure known before the first
+    fetch (the seed's, printed in the article), which the first refresh replaces.
+    """
     try:
         ref = parse_github_url(url)
     except InvalidGitHubURL as exc:
@@ -34,12 +42,15 @@ def project_create_from_url(
     display_name = name or (ref.sub_path.rsplit("/", 1)[-1] if ref.sub_path else ref.name)
     project = Project(
         name=display_name,
-        slug=unique_slug(Project, display_name),
+        slug=slug or unique_slug(Project, display_name),
         repo_owner=ref.owner,
         repo_name=ref.name,
         sub_path=ref.sub_path,
         status=status,
         description=description,
+        paper_urls=list(paper_urls or []),
+        demo_url=demo_url,
+        stars=stars,
     )
     project.full_clean()
     project.save()
@@ -49,6 +60,28 @@ def project_create_from_url(
 def topic_get_or_create(*, slug: str) -> Topic:
     topic, _ = Topic.objects.get_or_create(slug=slugify(slug), defaults={"name": slug})
     return topic
+
+
+@transaction.atomic
+def author_get_or_create(*, name: str, kind: str, affiliation: str = "", github_login: str = "") -> Author:
+    """The author whose slug is made from ``name``; created with these details if there is none.
+
+    An author who exists is returned as editors left them: the details given here are not applied.
+    """
+    slug = slugify(name)
+    author = Author.objects.filter(slug=slug).first()
+    if author is not None:
+        return author
+    author = Author(slug=slug, name=name, kind=kind, affiliation=affiliation, github_login=github_login)
+    author.full_clean()
+    author.save()
+    return author
+
+
+@transaction.atomic
+def project_set_topics(*, project: Project, topics: list[Topic]) -> None:
+    """Replace a project's topics with ``topics``."""
+    project.topics.set(topics)
 
 
 @transaction.atomic

@@ -71,6 +71,47 @@ def snapshot_publish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
 
 
 @transaction.atomic
+def snapshot_create_published(
+    *,
+    title: str,
+    taken_at: dt.datetime,
+    origin: str,
+    method: str,
+    notes: str,
+    entries: list[tuple[Project, int, int | None]],
+) -> RankingSnapshot:
+    """Record an edition published elsewhere (the seed's article), published when it was taken.
+
+    ``entries`` are (project, rank, stars as printed). Ranks are checked as at any publish.
+    """
+    problem = ranks_problem(rank for _project, rank, _stars in entries)
+    if problem:
+        raise ValidationError(problem)
+    snapshot = RankingSnapshot(
+        title=title,
+        taken_at=taken_at,
+        origin=origin,
+        status=RankingSnapshot.Status.PUBLISHED,
+        published_at=taken_at,
+        method=method,
+        weights={},
+        notes=notes,
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    previous = previous_published(snapshot)
+    previous_ranks = dict(previous.entries.values_list("project_id", "rank")) if previous else {}
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            snapshot=snapshot, project=project, rank=rank, stars=stars, previous_rank=previous_ranks.get(project.pk)
+        )
+        for project, rank, stars in entries
+    )
+    transaction.on_commit(caching.generation_bump)
+    return snapshot
+
+
+@transaction.atomic
 def snapshot_unpublish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     """Take a snapshot off the site; it becomes an editable draft again."""
     snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)

@@ -39,3 +39,16 @@ def sample_record(*, project: Project, captured_at: dt.datetime) -> StatsSample:
     """Write ``project``'s current figures as its sample for the UTC day of ``captured_at``."""
     samples_upsert([sample_for(project, captured_at)])
     return StatsSample.objects.get(project=project, captured_on=captured_at.astimezone(dt.UTC).date())
+
+
+def sample_record_article(*, project: Project, captured_at: dt.datetime, stars: int) -> StatsSample:
+    """A star count printed in an article, as ``project``'s sample for that UTC day.
+
+    A day that already has a sample keeps it: what was observed beats what was printed.
+    """
+    sample, _ = StatsSample.objects.get_or_create(
+        project=project,
+        captured_on=captured_at.astimezone(dt.UTC).date(),
+        defaults={"captured_at": captured_at, "stars": stars, "source": StatsSample.Source.ARTICLE},
+    )
+    return sample
