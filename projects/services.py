@@ -83,22 +83,29 @@ def project_create_from_url(
     name: str = "",
     status: str = Project.Status.TRACKED,
     description: str = "",
+    slug: str = "",
+    paper_urls: list[str] | None = None,
+    demo_url: str = "",
+    stars: int | None = None,
     client: GitHubClient | None = None,
+    ask_github: bool = True,
     announce: bool = True,
 ) -> Project:
     """Add a project by its GitHub URL; raise ValidationError for a bad or known URL.
 
     Known means under the repository's current name, any earlier name the catalogue recorded,
-    or (when GitHub answers) the name GitHub gives it now: a URL with an old name never makes
-    a second project. ``announce`` sends ``projects_entered`` (first fetch and star history,
-    once committed); callers that queue those themselves (the ``track`` command) pass False.
+    or (when GitHub answers, and ``ask_github``) the name GitHub gives it now: a URL with an old
+    name never makes a second project. ``slug`` defaults to one made from the name; ``stars`` is
+    a figure known before the first fetch (the seed's, printed in the article), which the first
+    refresh replaces. ``announce`` sends ``projects_entered`` (first fetch and star history, once
+    committed); callers that queue those themselves (the ``track`` command) pass False.
     """
     try:
         ref = parse_github_url(url)
     except InvalidGitHubURL as exc:
         raise ValidationError({"repo_url": str(exc)}) from exc
     identity = RepositoryIdentity(ref.owner, ref.name)
-    if project_for_repository(owner=ref.owner, name=ref.name, sub_path=ref.sub_path) is None:
+    if ask_github and project_for_repository(owner=ref.owner, name=ref.name, sub_path=ref.sub_path) is None:
         identity = repository_identify(owner=ref.owner, name=ref.name, client=client)
     duplicate = project_duplicate_of(ref=ref, identity=identity)
     if duplicate is not None:
@@ -106,12 +113,15 @@ def project_create_from_url(
     display_name = name or (ref.sub_path.rsplit("/", 1)[-1] if ref.sub_path else identity.name)
     project = Project(
         name=display_name,
-        slug=unique_slug(Project, display_name),
+        slug=slug or unique_slug(Project, display_name),
         repo_owner=identity.owner,
         repo_name=identity.name,
         sub_path=ref.sub_path,
         status=status,
         description=description,
+        paper_urls=list(paper_urls or []),
+        demo_url=demo_url,
+        stars=stars,
     )
     # Folders of one repository share it; only the first project holds GitHub's id.
     if identity.github_id is not None and not Project.objects.filter(github_id=identity.github_id).exists():
@@ -128,6 +138,28 @@ def project_create_from_url(
 def topic_get_or_create(*, slug: str) -> Topic:
     topic, _ = Topic.objects.get_or_create(slug=slugify(slug), defaults={"name": slug})
     return topic
+
+
+@transaction.atomic
+def author_get_or_create(*, name: str, kind: str, affiliation: str = "", github_login: str = "") -> Author:
+    """The author whose slug is made from ``name``; created with these details if there is none.
+
+    An author who exists is returned as editors left them: the details given here are not applied.
+    """
+    slug = slugify(name)
+    author = Author.objects.filter(slug=slug).first()
+    if author is not None:
+        return author
+    author = Author(slug=slug, name=name, kind=kind, affiliation=affiliation, github_login=github_login)
+    author.full_clean()
+    author.save()
+    return author
+
+
+@transaction.atomic
+def project_set_topics(*, project: Project, topics: list[Topic]) -> None:
+    """Replace a project's topics with ``topics``."""
+    project.topics.set(topics)
 
 
 @transaction.atomic

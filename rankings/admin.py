@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -19,6 +20,12 @@ class RankingEntryForm(forms.ModelForm):
     class Meta:
         model = RankingEntry
         fields = ["rank", "project", "stars", "blurb"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ranks are left out of the model's checks (below), so the form keeps them in the range the
+        # column and the rankingentry_rank_positive constraint take, rather than the database refusing.
+        self.fields["rank"].validators += [MinValueValidator(1), MaxValueValidator(services.MAX_TOP_K)]
 
     def _get_validation_exclusions(self):
         # Ranks are checked across the whole formset (RankingEntryFormSet.clean): checked row
@@ -72,6 +79,44 @@ class RankingEntryInline(SafeAutocompleteMixin, admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+def _apply_entry_rows(snapshot: RankingSnapshot, formset) -> None:
+    """Make the draft's entries what the inline shows, through the services that check editors' edits.
+
+    Projects out of the list (deleted rows, rows given another project) are unpinned, projects
+    into it pinned at the end; then every row takes the rank the form shows, in one step, so
+    ranks can swap and the gaps an unpin closes stay where the editor left them.
+    """
+    originals = {entry.pk: entry for entry in snapshot.entries.select_related("project")}
+    replaced = {entry.pk: changed for entry, changed in formset.changed_objects if "project" in changed}
+    for entry in [*formset.deleted_objects, *(originals[pk] for pk in replaced)]:
+        services.snapshot_entry_unpin(snapshot=snapshot, project=originals[entry.pk].project)
+
+    deleted = {entry.pk for entry in formset.deleted_objects}
+    rows = [f.instance for f in formset.initial_forms if f.instance.pk not in deleted]
+    wanted: dict[int, int] = {}
+    for row in rows + formset.new_objects:
+        if row.pk is not None and row.pk not in replaced:
+            wanted[row.pk] = row.rank
+            continue
+        entry = services.snapshot_entry_pin(snapshot=snapshot, project=row.project, blurb=row.blurb)
+        # A new row's stars are the editor's when given, else the pin's (the project's figure then).
+        if "stars" in replaced.get(row.pk, ()) or (row.pk is None and row.stars is not None):
+            services.snapshot_entry_set_stars(entry=entry, stars=row.stars)
+        wanted[entry.pk] = row.rank
+
+    current = dict(snapshot.entries.values_list("pk", "rank"))
+    moved = {pk: rank for pk, rank in wanted.items() if pk in current and current[pk] != rank}
+    if moved:
+        services.snapshot_set_ranks(snapshot=snapshot, ranks=moved)
+    for entry, changed in formset.changed_objects:
+        if entry.pk in replaced:
+            continue
+        if "blurb" in changed:
+            services.snapshot_entry_set_blurb(entry=entry, blurb=entry.blurb)
+        if "stars" in changed:
+            services.snapshot_entry_set_stars(entry=entry, stars=entry.stars)
 
 
 @admin.register(RankingSnapshot)
@@ -135,18 +180,10 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not RankingEntry:
             return super().save_formset(request, form, formset, change)
-        snapshot = form.instance
-        instances = formset.save(commit=False)
-        for entry in formset.deleted_objects:
-            entry.delete()
-        # Existing entries change rank together, so two can swap places in one save.
-        moved = {entry.pk: entry.rank for entry, changed in formset.changed_objects if "rank" in changed}
-        if moved:
-            services.snapshot_set_ranks(snapshot=snapshot, ranks=moved)
-        for entry in instances:
-            entry.snapshot = snapshot
-            entry.save()
-        formset.save_m2m()
+        # Writes nothing: sorts the rows into deleted, changed and new (the change message reads them).
+        formset.save(commit=False)
+        if formset.deleted_objects or formset.changed_objects or formset.new_objects:
+            _apply_entry_rows(form.instance, formset)
 
     def _apply(self, request, queryset, service, done_message):
         done = 0

@@ -1,7 +1,8 @@
 """Loading the first published ranking (Mybridge, February 2018) from the project's data file.
 
 Idempotent: every row is looked up by its natural key first, and nothing that exists is
-changed, so running the seed again (or after editors have edited) changes nothing.
+changed, so running the seed again (or after editors have edited) changes nothing. Rows are
+written by the services of the catalogue, the figures and the rankings, with their checks.
 """
 
 import json
@@ -10,13 +11,15 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 
 from github.repo_urls import parse_github_url
-from projects.models import Author, Authorship, Project, Topic
-from stats.models import StatsSample
+from projects import selectors as catalogue
+from projects import services as catalogue_services
+from projects.models import Project
+from stats.samples import sample_record_article
 
-from .models import RankingEntry, RankingSnapshot
+from . import services
+from .models import RankingSnapshot
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "mybridge-2018-02.json"
 
@@ -27,51 +30,39 @@ class SeedResult:
     created: bool
 
 
-def _author(data: dict) -> Author:
-    author, _ = Author.objects.get_or_create(
-        slug=slugify(data["name"]),
-        defaults={
-            "name": data["name"],
-            "kind": data["kind"],
-            "affiliation": data.get("affiliation", ""),
-            "github_login": data.get("github_login", ""),
-        },
-    )
-    return author
-
-
 def _project(data: dict, *, captured_at) -> Project:
     ref = parse_github_url(data["repo_url"])
-    project = Project.objects.filter(
-        repo_owner__iexact=ref.owner, repo_name__iexact=ref.name, sub_path=ref.sub_path
-    ).first()
+    project = catalogue.project_with_repository(owner=ref.owner, name=ref.name, sub_path=ref.sub_path)
     if project is not None:
         return project
-    project = Project(
+    project = catalogue_services.project_create_from_url(
+        url=data["repo_url"],
         name=data["name"],
         slug=data["slug"],
-        repo_owner=ref.owner,
-        repo_name=ref.name,
-        sub_path=ref.sub_path,
         description=data["description"],
         paper_urls=data.get("papers", []),
         demo_url=data.get("demo_url", ""),
-        authors_et_al=data.get("et_al", False),
-        status=Project.Status.TRACKED,
         stars=data["stars"],
+        status=Project.Status.TRACKED,
+        # The seed is the 2018 article as printed, loaded offline: GitHub is not asked, and the
+        # scheduled refresh (and backfill_stats) bring the projects' figures up to date.
+        ask_github=False,
+        announce=False,
     )
-    project.full_clean()
-    project.save()
-    project.topics.set(Topic.objects.get_or_create(slug=slug, defaults={"name": slug})[0] for slug in data["topics"])
-    Authorship.objects.bulk_create(
-        Authorship(project=project, author=_author(author), position=position)
-        for position, author in enumerate(data["authors"])
+    catalogue_services.project_set_topics(
+        project=project, topics=[catalogue_services.topic_get_or_create(slug=slug) for slug in data["topics"]]
     )
-    StatsSample.objects.get_or_create(
-        project=project,
-        captured_on=captured_at.date(),
-        defaults={"captured_at": captured_at, "stars": data["stars"], "source": StatsSample.Source.IMPORT},
-    )
+    authors = [
+        catalogue_services.author_get_or_create(
+            name=author["name"],
+            kind=author["kind"],
+            affiliation=author.get("affiliation", ""),
+            github_login=author.get("github_login", ""),
+        )
+        for author in data["authors"]
+    ]
+    catalogue_services.project_set_authors(project=project, authors=authors, et_al=data.get("et_al", False))
+    sample_record_article(project=project, captured_at=captured_at, stars=data["stars"])
     return project
 
 
@@ -85,23 +76,12 @@ def seed_load(path: Path = SEED_FILE) -> SeedResult:
         return SeedResult(snapshot=existing, created=False)
 
     taken_at = parse_datetime(meta["taken_at"])
-    snapshot = RankingSnapshot.objects.create(
+    snapshot = services.snapshot_create_published(
         title=meta["title"],
         taken_at=taken_at,
         origin=meta["origin"],
-        status=RankingSnapshot.Status.PUBLISHED,
-        published_at=taken_at,
         method=meta["method"],
-        weights={},
         notes=meta["notes"],
-    )
-    RankingEntry.objects.bulk_create(
-        RankingEntry(
-            snapshot=snapshot,
-            project=_project(entry, captured_at=taken_at),
-            rank=entry["rank"],
-            stars=entry["stars"],
-        )
-        for entry in data["entries"]
+        entries=[(_project(entry, captured_at=taken_at), entry["rank"], entry["stars"]) for entry in data["entries"]],
     )
     return SeedResult(snapshot=snapshot, created=True)

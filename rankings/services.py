@@ -1,6 +1,7 @@
 """Writes to rankings: building, publishing, unpublishing and editing snapshots."""
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Iterable
 
@@ -70,6 +71,47 @@ def snapshot_publish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
 
 
 @transaction.atomic
+def snapshot_create_published(
+    *,
+    title: str,
+    taken_at: dt.datetime,
+    origin: str,
+    method: str,
+    notes: str,
+    entries: list[tuple[Project, int, int | None]],
+) -> RankingSnapshot:
+    """Record an edition published elsewhere (the seed's article), published when it was taken.
+
+    ``entries`` are (project, rank, stars as printed). Ranks are checked as at any publish.
+    """
+    problem = ranks_problem(rank for _project, rank, _stars in entries)
+    if problem:
+        raise ValidationError(problem)
+    snapshot = RankingSnapshot(
+        title=title,
+        taken_at=taken_at,
+        origin=origin,
+        status=RankingSnapshot.Status.PUBLISHED,
+        published_at=taken_at,
+        method=method,
+        weights={},
+        notes=notes,
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    previous = previous_published(snapshot)
+    previous_ranks = dict(previous.entries.values_list("project_id", "rank")) if previous else {}
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            snapshot=snapshot, project=project, rank=rank, stars=stars, previous_rank=previous_ranks.get(project.pk)
+        )
+        for project, rank, stars in entries
+    )
+    transaction.on_commit(caching.generation_bump)
+    return snapshot
+
+
+@transaction.atomic
 def snapshot_unpublish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     """Take a snapshot off the site; it becomes an editable draft again."""
     snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
@@ -87,16 +129,19 @@ def snapshot_set_ranks(*, snapshot: RankingSnapshot, ranks: dict[int, int]) -> N
     """Give entries (by id) new ranks in one step, so editors can swap two places.
 
     The unique (snapshot, rank) constraint is checked row by row, so the entries first
-    move out of the way to ranks above any in use, then to their final places.
+    move out of the way to ranks no entry holds or wants, then to their final places.
     """
     if snapshot.is_published:
         raise ValidationError(_("A published snapshot cannot be changed; unpublish it first."))
     entries = list(snapshot.entries.filter(pk__in=ranks))
     if not entries:
         return
-    offset = (max(snapshot.entries.values_list("rank", flat=True)) or 0) + max(ranks.values()) + 1
-    for position, entry in enumerate(entries):
-        entry.rank = offset + position
+    # Out of the way: the lowest ranks neither in use nor wanted, so a rank near the column's
+    # maximum cannot push them past it.
+    taken = set(snapshot.entries.values_list("rank", flat=True)) | set(ranks.values())
+    free = (rank for rank in itertools.count(1) if rank not in taken)
+    for entry in entries:
+        entry.rank = next(free)
     RankingEntry.objects.bulk_update(entries, ["rank"])
     for entry in entries:
         entry.rank = ranks[entry.pk]
@@ -268,4 +313,14 @@ def snapshot_entry_set_blurb(*, entry: RankingEntry, blurb: str) -> RankingEntry
     entry.blurb = blurb
     entry.full_clean()
     entry.save(update_fields=["blurb"])
+    return entry
+
+
+@transaction.atomic
+def snapshot_entry_set_stars(*, entry: RankingEntry, stars: int | None) -> RankingEntry:
+    """Set the star count an entry shows (editorial editions print the figures of their source)."""
+    _refuse_published(entry.snapshot)
+    entry.stars = stars
+    entry.full_clean()
+    entry.save(update_fields=["stars"])
     return entry

@@ -46,7 +46,7 @@ def _known_id(pk: int) -> int:
 @require_safe
 def current_ranking(request):
     def render_page():
-        page = cached_by_generation("ranking-current", selectors.ranking_current_page, timeout=LIVE_TIMEOUT)
+        page = cached_by_generation("ranking-current", selectors.snapshot_current_page, timeout=LIVE_TIMEOUT)
         context = {"page": page, "fragment": fragment("ranking-current", timeout=LIVE_TIMEOUT)}
         return render(request, "rankings/current.html", context)
 
@@ -116,10 +116,12 @@ def snapshot_compare(request):
         return bad_request(request, str(exc))
 
     def build():
-        return selectors.snapshot_compare(a=_known_id(a), b=_known_id(b)), selectors.published_index()
+        comparison = selectors.snapshot_compare(a=_known_id(a), b=_known_id(b), top_n=selectors.TOP_N)
+        return comparison, selectors.published_index()
 
     try:
-        comparison, index = cached_by_generation(f"compare:{a}:{b}", build)
+        # Not "compare:…": data cached under that name before the comparison took its present shape.
+        comparison, index = cached_by_generation(f"comparison:{a}:{b}", build)
     except RankingSnapshot.DoesNotExist:
         raise Http404(_("No published snapshot with that id.")) from None
     context = {"comparison": comparison, "index": index, "fragment": fragment(f"compare:{a}:{b}")}

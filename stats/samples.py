@@ -51,3 +51,17 @@ def first_samples_record(*, project_ids: list[int], captured_at: dt.datetime | N
     new = [sample_for(project, captured_at) for project in projects]
     samples_upsert(new)
     return len(new)
+
+
+def sample_record_article(*, project: Project, captured_at: dt.datetime, stars: int) -> StatsSample:
+    """A star count printed in an article, as ``project``'s sample for that UTC day (source
+    ``import``: figures someone else published, as a CSV's are).
+
+    A day that already has a sample keeps it: what was observed beats what was printed.
+    """
+    sample, _ = StatsSample.objects.get_or_create(
+        project=project,
+        captured_on=captured_at.astimezone(dt.UTC).date(),
+        defaults={"captured_at": captured_at, "stars": stars, "source": StatsSample.Source.IMPORT},
+    )
+    return sample

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.db import connection
 from pytest_factoryboy import register
 
@@ -102,3 +103,14 @@ def test_database_url() -> str:
 
 
 test_database_url.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page served in Chinese, or a test that
+    activates a language, must not leave the next test's commands and messages translated."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
+from mltop import caching
 from mltop.caching import _MISSING, GENERATION_SECONDS, RANKINGS_GENERATION_KEY, LocalCopies, compute_once, generation
 from rankings.services import snapshot_publish, snapshot_unpublish
 
@@ -52,34 +53,73 @@ def _main(response) -> str:
 
 
 class Counter:
-    def __init__(self, value="computed", delay=0.0):
+    def __init__(self, value="computed", until=None):
         self.calls = 0
         self.value = value
-        self.delay = delay
+        self.until = until  # computing finishes once this returns True (a signal, not a delay)
         self._lock = threading.Lock()
 
     def __call__(self):
         with self._lock:
             self.calls += 1
-        time.sleep(self.delay)
+        if self.until is not None:
+            assert _wait_until(self.until), "the signal to finish computing never came"
         return self.value
 
 
-def test_concurrent_misses_compute_once():
-    compute = Counter(delay=0.2)
+def _wait_until(condition, timeout=30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+class LockWatch:
+    """The cache, as compute_once sees it, noting which threads found ``lock_key`` taken."""
+
+    def __init__(self, lock_key, on_seen_locked=None):
+        self.lock_key = lock_key
+        self.waiting: set[int] = set()
+        self.on_seen_locked = on_seen_locked
+
+    def add(self, key, *args, **kwargs):
+        added = cache.add(key, *args, **kwargs)
+        if key == self.lock_key and not added:
+            self.waiting.add(threading.get_ident())
+        return added
+
+    def get(self, key, *args, **kwargs):
+        value = cache.get(key, *args, **kwargs)
+        if key == self.lock_key and value is not None and self.on_seen_locked is not None:
+            self.on_seen_locked()  # the reader has seen the lock held and is about to poll again
+        return value
+
+    def __getattr__(self, name):
+        return getattr(cache, name)
+
+
+def test_concurrent_misses_compute_once(monkeypatch):
     workers = 8
+    watch = LockWatch("test:stampede:lock")
+    monkeypatch.setattr(caching, "cache", watch)
+    # The holder computes until every other reader has found the key locked and waits on it.
+    compute = Counter(until=lambda: len(watch.waiting) == workers - 1)
     barrier = threading.Barrier(workers)
     results = []
 
     def read():
         barrier.wait()
-        results.append(compute_once("test:stampede", compute, timeout=60))
+        # Waiting as long as it takes, however loaded the machine: the give-up is tested apart.
+        results.append(compute_once("test:stampede", compute, timeout=60, wait=120))
 
     threads = [threading.Thread(target=read) for _ in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=10)
+        thread.join(timeout=150)
+    assert len(watch.waiting) == workers - 1
     assert compute.calls == 1
     assert results == ["computed"] * workers
 
@@ -107,11 +147,14 @@ def test_callers_compute_themselves_when_the_lock_holder_died(caplog):
     assert "still locked" in caplog.text
 
 
-def test_a_released_lock_without_a_value_is_taken_over():
+def test_a_released_lock_without_a_value_is_taken_over(monkeypatch):
     cache.add("test:failed:lock", "holder", timeout=60)
-    threading.Timer(0.1, cache.delete, args=["test:failed:lock"]).start()
+    # The holder fails and lets go once the reader has seen the lock held (not after a delay).
+    watch = LockWatch("test:failed:lock", on_seen_locked=lambda: cache.delete("test:failed:lock"))
+    monkeypatch.setattr(caching, "cache", watch)
     compute = Counter()
-    assert compute_once("test:failed", compute, timeout=60, wait=5) == "computed"
+    assert compute_once("test:failed", compute, timeout=60, wait=120) == "computed"
+    assert watch.waiting
     assert compute.calls == 1
     assert cache.get("test:failed") == "computed"
     assert cache.get("test:failed:lock") is None

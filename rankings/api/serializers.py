@@ -4,7 +4,7 @@ from rest_framework import serializers
 from projects.api.serializers import ProjectSummarySerializer
 
 from ..models import RankingEntry, RankingSnapshot
-from ..selectors import entry_movement
+from ..selectors import movement
 
 
 class BreakdownComponentSerializer(serializers.Serializer):
@@ -62,15 +62,16 @@ class RankingEntrySerializer(serializers.ModelSerializer):
 
     def _movement(self, entry):
         has_previous = self.context.get("has_previous", False)
-        return entry_movement(rank=entry.rank, previous_rank=entry.previous_rank, has_previous=has_previous)
+        return movement(rank=entry.rank, previous_rank=entry.previous_rank, has_previous=has_previous)
 
     @extend_schema_field(serializers.ChoiceField(choices=MOVEMENTS, allow_null=True))
     def get_movement(self, entry):
-        return self._movement(entry)[0]
+        # None, not "", in the first snapshot ever published, where movement means nothing.
+        return self._movement(entry).kind or None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_delta(self, entry):
-        return self._movement(entry)[1]
+        return self._movement(entry).delta
 
 
 @extend_schema_serializer(

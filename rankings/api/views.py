@@ -35,7 +35,7 @@ SNAPSHOT_ID = OpenApiParameter(
 
 
 def _current_snapshot():
-    snapshot = selectors.snapshot_current_annotated()
+    snapshot = selectors.snapshot_current()
     if snapshot is None:
         raise NotFound("No ranking has been published yet.")
     return snapshot
@@ -129,13 +129,12 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
         query = CompareQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         a_id, b_id = query.validated_data["a"], query.validated_data["b"]
-        found = {s.pk: s for s in selectors.snapshots_published().filter(pk__in=[a_id, b_id])}
-        missing = [str(pk) for pk in (a_id, b_id) if pk not in found]
-        if missing:
-            raise NotFound(f"No published snapshot with id {', '.join(missing)}.")
-        a, b = found[a_id], found[b_id]
-        self.last_modified = max(s.published_at or s.taken_at for s in (a, b))
-        return Response(SnapshotComparisonSerializer(selectors.snapshots_compare(a, b)).data)
+        try:
+            comparison = selectors.snapshot_compare(a=a_id, b=b_id, with_credits=True)
+        except RankingSnapshot.DoesNotExist as exc:
+            raise NotFound(str(exc)) from None
+        self.last_modified = max(s.published_at or s.taken_at for s in (comparison.a, comparison.b))
+        return Response(SnapshotComparisonSerializer(comparison).data)
 
     @extend_schema(summary="Publish a draft snapshot (editors)", request=None, parameters=[SNAPSHOT_ID])
     @action(detail=True, methods=["post"])

@@ -141,6 +141,8 @@ class _Limit:
     remaining: int
     reset: int
     used: int = 0
+    reset_in_after_last: int | None = None  # see rate_limit_after(from_last=True)
+    reset_after_last: int = 0  # the reset it set when the last allowed request came
 
 
 @dataclass
@@ -244,12 +246,20 @@ class FakeGitHub:
             limit = self._limits[resource]
             limit.remaining, limit.reset = 0, int(time.time()) + reset_in
 
-    def rate_limit_after(self, requests: int, *, resource: str = "core", reset_in: int = 3600) -> None:
-        """Allow ``requests`` more counted requests, then the limit is exhausted for ``reset_in`` s."""
+    def rate_limit_after(
+        self, requests: int, *, resource: str = "core", reset_in: int = 3600, from_last: bool = False
+    ) -> None:
+        """Allow ``requests`` more counted requests, then the limit is exhausted for ``reset_in`` s.
+
+        ``from_last``: the window resets ``reset_in`` s after the last allowed request rather than
+        after this call, so however slowly a loaded machine sends those requests, they all come
+        before the reset (which ``reset_after_last`` of the resource's limit keeps).
+        """
         with self._lock:
             limit = self._limits[resource]
             limit.remaining = requests
-            limit.reset = int(time.time()) + reset_in
+            limit.reset = int(time.time()) + (self.window if from_last else reset_in)
+            limit.reset_in_after_last = reset_in if from_last else None
 
     def fail_next(self, times: int = 1, *, status: int = 502, paths: tuple[str, ...] = ()) -> None:
         with self._lock:
@@ -355,6 +365,9 @@ class FakeGitHub:
             return False
         limit.remaining -= 1
         limit.used += 1
+        if limit.remaining == 0 and limit.reset_in_after_last is not None:
+            limit.reset, limit.reset_in_after_last = now + limit.reset_in_after_last, None
+            limit.reset_after_last = limit.reset
         return True
 
     def _lookup(self, owner: str, name: str) -> tuple[FakeRepo | None, bool]:

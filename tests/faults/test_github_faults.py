@@ -5,7 +5,7 @@ a read timeout, a 502, malformed JSON, a secondary rate limit; the repositories 
 them must be refreshed in the same run, and no sample may be duplicated or lost.
 """
 
-import time
+import datetime as dt
 
 import pytest
 
@@ -19,8 +19,9 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
 
 def client_for(fake, *, token=""):
-    # A short read timeout, so an answer held back 0.8 s is a timeout; two attempts per request.
-    return GitHubClient(base_url=fake.url, token=token, backoff=0.01, timeout=(2, 0.3), max_retries=1)
+    # Two attempts per request. The read timeout is what a held answer runs into, and long
+    # enough that every other answer arrives within it on a loaded machine.
+    return GitHubClient(base_url=fake.url, token=token, backoff=0.01, timeout=(2, 1.0), max_retries=1)
 
 
 def run(ids, fake, *, token=""):
@@ -52,15 +53,20 @@ def samples(ids):
     return dict(StatsSample.objects.filter(project_id__in=ids).values_list("project_id", "stars"))
 
 
-def test_timeouts_5xx_malformed_json_and_a_rate_limit_spare_the_other_repositories(refreshed_once, fake_github):
+def test_timeouts_5xx_malformed_json_and_a_rate_limit_spare_the_other_repositories(
+    refreshed_once, fake_github, time_machine
+):
     ids = refreshed_once
     before = figures(ids)
-    fake_github.slow_next(2, delay=0.8, paths=("/repos/org/r1",))  # both attempts time out
+    # Both attempts held until the client has given up on them: they time out, whatever the load.
+    held = [fake_github.hold_next(paths=("/repos/org/r1",)) for _ in range(2)]
     fake_github.fail_next(2, status=502, paths=("/repos/org/r3",))  # both attempts answer 502
     fake_github.malformed_next(1, paths=("/repos/org/r5",))  # a 200 whose JSON is cut short
     fake_github.secondary_limit_next(1, retry_after=1, status=429, paths=("/repos/org/r7",))
 
     result = run(ids, fake_github)
+    for release in held:
+        release.set()
 
     assert result.summary.line() == (
         "refreshed 4, not modified 0, failed 3, missing 0, deferred 1 until the rate limit resets"
@@ -81,9 +87,7 @@ def test_timeouts_5xx_malformed_json_and_a_rate_limit_spare_the_other_repositori
     assert StatsSample.objects.filter(project_id__in=ids).count() == 8
 
     # After GitHub's retry-after the deferred repository is fetched, and nothing else changes.
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and result.retry_at.timestamp() >= time.time():
-        time.sleep(0.05)
+    time_machine.move_to(result.retry_at + dt.timedelta(seconds=1), tick=True)  # the fake serves in-process
     rest = run(result.deferred_ids, fake_github)
     assert rest.summary.refreshed == 1 and not rest.deferred_ids
     project = Project.objects.get(pk=ids[7])

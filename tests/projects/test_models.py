@@ -56,3 +56,14 @@ def test_with_credits_lists_authors_in_credit_order(
         names = [credit.author.name for credit in loaded.authorships.all()]
         list(loaded.topics.all())
     assert names == ["Ada", "Zed"]
+
+
+def test_author_get_or_create_leaves_an_existing_author_as_editors_left_them(author_factory):
+    from projects.services import author_get_or_create
+
+    existing = author_factory(name="OpenAI", slug="openai", kind="organization", affiliation="")
+    assert author_get_or_create(name="OpenAI", kind="person", affiliation="Elsewhere") == existing
+    existing.refresh_from_db()
+    assert (existing.kind, existing.affiliation) == ("organization", "")
+    created = author_get_or_create(name="Tim Salimans", kind="person", affiliation="OpenAI")
+    assert (created.slug, created.kind, created.affiliation) == ("tim-salimans", "person", "OpenAI")

@@ -1,5 +1,7 @@
 """Editors' work on snapshots in admin: reorder, pin, blurb, editions, flags, exclusions."""
 
+import datetime as dt
+
 import pytest
 
 from projects.models import Project
@@ -136,3 +138,61 @@ def test_excluding_a_project_needs_a_reason(staff_client, project_factory):
     assert response.status_code == 302
     project.refresh_from_db()
     assert (project.status, project.status_reason, project.ranking_keep) == ("excluded", "Stars were bought.", True)
+
+
+def test_a_pinned_row_takes_the_projects_figure_unless_the_editor_gives_one(
+    staff_client, draft, project_factory, stats_sample_factory
+):
+    first, second, third = draft.entries.order_by("rank")
+    sampled, typed = project_factory(name="Sampled"), project_factory(name="Typed")
+    # The form moves the snapshot to 2025-01-01: the figure is the newest up to that day.
+    stats_sample_factory(project=sampled, captured_on=dt.date(2024, 12, 30), stars=1234)
+    stats_sample_factory(project=sampled, captured_on=dt.date(2025, 1, 2), stars=9999)
+    data = _form(
+        draft,
+        [(first, 1, "", None, False), (second, 2, "", None, False), (third, 3, "", None, False)],
+        extra=[(None, 4, "", sampled, False), (None, 5, "", typed, False)],
+    )
+    data["entries-4-stars"] = "77"
+    response = staff_client.post(f"/admin/rankings/rankingsnapshot/{draft.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert _names(draft) == ["P1", "P2", "P3", "Sampled", "Typed"]
+    assert list(draft.entries.filter(rank__gte=4).order_by("rank").values_list("stars", flat=True)) == [1234, 77]
+
+
+def test_removing_a_row_leaves_the_others_at_the_ranks_shown(staff_client, draft):
+    first, second, third = draft.entries.order_by("rank")
+    response = staff_client.post(
+        f"/admin/rankings/rankingsnapshot/{draft.pk}/change/",
+        _form(draft, [(first, 1, "", None, True), (second, 2, "", None, False), (third, 3, "Kept.", None, False)]),
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert list(draft.entries.order_by("rank").values_list("project__name", "rank", "blurb")) == [
+        ("P2", 2, ""),
+        ("P3", 3, "Kept."),
+    ]
+
+
+def test_giving_a_row_another_project_unpins_one_and_pins_the_other(staff_client, draft, project_factory):
+    first, second, third = draft.entries.order_by("rank")
+    other = project_factory(name="Other")
+    response = staff_client.post(
+        f"/admin/rankings/rankingsnapshot/{draft.pk}/change/",
+        _form(
+            draft, [(first, 1, "", None, False), (second, 2, "Swapped in.", other, False), (third, 3, "", None, False)]
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert _names(draft) == ["P1", "Other", "P3"]
+    assert draft.entries.get(rank=2).blurb == "Swapped in."
+
+
+@pytest.mark.parametrize("rank", ["0", "-1", "40000"])
+def test_a_rank_out_of_range_is_a_form_error(staff_client, draft, rank):
+    first, second, third = draft.entries.order_by("rank")
+    data = _form(draft, [(first, 1, "", None, False), (second, 2, "", None, False), (third, 3, "", None, False)])
+    data["entries-0-rank"] = rank
+    response = staff_client.post(f"/admin/rankings/rankingsnapshot/{draft.pk}/change/", data)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert _names(draft) == ["P1", "P2", "P3"]

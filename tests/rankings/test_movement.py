@@ -1,6 +1,6 @@
 import pytest
 
-from rankings.selectors import snapshot_movement
+from rankings.selectors import previous_published, snapshot_compare
 from rankings.services import snapshot_publish
 
 pytestmark = pytest.mark.django_db
@@ -20,17 +20,18 @@ def test_movement_lists_entered_left_and_moved(
     old = _snapshot(ranking_snapshot_factory, ranking_entry_factory, "2025-01-01T00:00Z", [a, b, c])
     snapshot_publish(snapshot=old)
     new = _snapshot(ranking_snapshot_factory, ranking_entry_factory, "2025-02-01T00:00Z", [c, a, d])
+    snapshot_publish(snapshot=new)
 
-    with django_assert_num_queries(3):
-        movement = snapshot_movement(new)
+    with django_assert_num_queries(3):  # the previous snapshot, both snapshots, their entries with projects
+        previous = previous_published(new)
+        movement = snapshot_compare(a=previous.pk, b=new.pk)
 
-    assert movement.previous == old
+    assert previous == old
     assert [e.project for e in movement.entered] == [d]
-    assert [(e.project, e.rank) for e in movement.left] == [(b, 2)]
-    assert [(e.project, places) for e, places in movement.moved] == [(c, 2), (a, -1)]
+    assert [(e.project, e.rank_a) for e in movement.left] == [(b, 2)]
+    assert [(e.project, e.delta) for e in movement.moved] == [(c, 2), (a, -1)]
 
 
 def test_no_previous_published_snapshot_means_no_movement(ranking_snapshot, django_assert_num_queries):
     with django_assert_num_queries(1):
-        movement = snapshot_movement(ranking_snapshot)
-    assert (movement.previous, movement.entered, movement.left, movement.moved) == (None, [], [], [])
+        assert previous_published(ranking_snapshot) is None

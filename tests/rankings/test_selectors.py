@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from projects.models import Project
 from rankings import selectors
 from rankings.models import RankingEntry
 from tests import factories
@@ -26,22 +27,22 @@ def test_movement(rank, previous, has_previous, expected):
 
 
 def entry(project_id, rank):
-    return RankingEntry(project_id=project_id, rank=rank)
+    return RankingEntry(project=Project(pk=project_id, name=f"p{project_id}"), rank=rank)
 
 
 def test_compare_entries_splits_entered_left_moved_and_held():
     a = [entry(1, 1), entry(2, 2), entry(3, 3)]
     b = [entry(2, 1), entry(1, 2), entry(3, 3), entry(4, 4)]
     entered, left, moved, held = selectors.compare_entries(a, b)
-    assert [e.project_id for e in entered] == [4]
+    assert [(c.project.pk, c.rank_a, c.rank_b) for c in entered] == [(4, None, 4)]
     assert left == []
-    assert [(e.project_id, before, change) for e, before, change in moved] == [
+    assert [(c.project.pk, c.rank_a, c.movement) for c in moved] == [
         (2, 2, selectors.Movement("up", 1)),
         (1, 1, selectors.Movement("down", 1)),
     ]
-    assert [e.project_id for e in held] == [3]
+    assert [(c.project.pk, c.rank_a, c.rank_b) for c in held] == [(3, 3, 3)]
     entered, left, _, _ = selectors.compare_entries(b, a)
-    assert [e.project_id for e in left] == [4] and entered == []
+    assert [(c.project.pk, c.rank_a, c.rank_b) for c in left] == [(4, 4, None)] and entered == []
 
 
 @pytest.mark.django_db
@@ -55,12 +56,8 @@ def test_star_gain_needs_a_sample_in_the_window_and_one_before(django_assert_num
     ]:
         for days, stars in days_and_stars:
             factories.StatsSampleFactory(project=project, captured_on=today - dt.timedelta(days=days), stars=stars)
-    from projects.models import Project
-
     with django_assert_num_queries(1):
-        rows = {
-            p.pk: (p.latest_stars, p.gained_30d) for p in Project.objects.annotate(**selectors.star_annotations("pk"))
-        }
+        rows = {p.pk: (p.latest_stars, p.gained_30d) for p in selectors.with_star_figures(Project.objects.all(), "pk")}
     assert rows[fresh.pk] == (420, 270)
     assert rows[stale.pk] == (90, None)
     assert rows[young.pk] == (30, None)
@@ -79,9 +76,9 @@ def test_sparkline_samples_caps_points_per_project_in_one_query(django_assert_nu
 
 
 @pytest.mark.django_db
-def test_ranking_current_page_is_none_before_anything_is_published(django_assert_num_queries):
+def test_snapshot_current_page_is_none_before_anything_is_published(django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert selectors.ranking_current_page() is None
+        assert selectors.snapshot_current_page() is None
 
 
 @pytest.mark.django_db

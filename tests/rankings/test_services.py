@@ -75,3 +75,19 @@ def test_set_ranks_refuses_a_published_snapshot(seeded):
     entry = seeded.entries.get(rank=1)
     with pytest.raises(ValidationError, match="cannot be changed"):
         snapshot_set_ranks(snapshot=seeded, ranks={entry.pk: 2})
+
+
+def test_create_published_checks_ranks_and_records_the_edition_as_published_when_taken(project_factory):
+    import datetime as dt
+
+    from rankings.services import snapshot_create_published
+
+    a, b = project_factory.create_batch(2)
+    taken_at = dt.datetime(2018, 2, 1, tzinfo=dt.UTC)
+    fields = {"title": "Edition", "taken_at": taken_at, "origin": "editorial", "method": "", "notes": ""}
+    with pytest.raises(ValidationError, match="without gaps"):
+        snapshot_create_published(**fields, entries=[(a, 1, 10), (b, 3, 5)])
+    assert not RankingSnapshot.objects.exists()
+    snapshot = snapshot_create_published(**fields, entries=[(a, 1, 10), (b, 2, 5)])
+    assert (snapshot.status, snapshot.published_at) == (RankingSnapshot.Status.PUBLISHED, taken_at)
+    assert list(snapshot.entries.order_by("rank").values_list("project", "stars")) == [(a.pk, 10), (b.pk, 5)]

@@ -36,13 +36,30 @@ def test_the_rule(captures, gain):
     assert stars_gained([(days_ago(n), stars) for n, stars in captures], as_of=AS_OF, days=30) == gain
 
 
+def test_a_repository_created_since_had_no_stars_then():
+    captures = [(days_ago(6), 8000), (days_ago(0), 48000)]
+    assert stars_gained(captures, as_of=AS_OF, days=30, created_on=days_ago(6)) == 48000
+    assert stars_gained(captures, as_of=AS_OF, days=30, created_on=days_ago(400)) is None
+
+
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None)
-@given(st.dictionaries(st.integers(0, 400), st.integers(0, 10_000), max_size=12), st.sampled_from([30, 365]))
-def test_the_database_applies_the_same_rule(captures, days):
+@given(
+    st.dictionaries(st.integers(0, 400), st.integers(0, 10_000), max_size=12),
+    st.sampled_from([30, 365]),
+    st.none() | st.integers(0, 500),
+)
+def test_the_database_applies_the_same_rule(captures, days, created_days_ago):
     StatsSample.objects.all().delete()
     Project.objects.all().delete()
-    project = Project.objects.create(name="P", slug="p", repo_owner="o", repo_name="p")
+    created = None if created_days_ago is None else days_ago(created_days_ago)
+    project = Project.objects.create(
+        name="P",
+        slug="p",
+        repo_owner="o",
+        repo_name="p",
+        repo_created_at=None if created is None else dt.datetime.combine(created, dt.time(12), tzinfo=dt.UTC),
+    )
     StatsSample.objects.bulk_create(
         StatsSample(
             project=project,
@@ -53,7 +70,9 @@ def test_the_database_applies_the_same_rule(captures, days):
         for n, stars in captures.items()
     )
     row = Project.objects.annotate(**gain_annotations("pk", as_of=AS_OF, days=days, name="gain")).get()
-    expected = stars_gained([(days_ago(n), stars) for n, stars in captures.items()], as_of=AS_OF, days=days)
+    expected = stars_gained(
+        [(days_ago(n), stars) for n, stars in captures.items()], as_of=AS_OF, days=days, created_on=created
+    )
     assert row.gain == expected
 
 

@@ -87,6 +87,20 @@ def wait_for(condition, *, timeout=60.0, interval=0.2):
     return condition()
 
 
+def logged(worker, task: str, event: str) -> int:
+    """How many times the worker logged ``event`` (" received", " succeeded in ") for ``task``."""
+    return sum(1 for line in list(worker.output_lines) if f"Task {task}[" in line and event in line)
+
+
+def finished(worker, task: str) -> list[str]:
+    """What each run of ``task`` the worker finished returned, as it logged it."""
+    return [
+        line.split(": ", 1)[-1]
+        for line in list(worker.output_lines)
+        if f"Task {task}[" in line and " succeeded in " in line
+    ]
+
+
 def github_samples():
     return StatsSample.objects.filter(source=StatsSample.Source.OBSERVED)
 
@@ -118,7 +132,13 @@ def test_a_worker_refreshes_the_seed_projects_once_even_when_two_runs_overlap(fa
             celery_app.send_task("stats.refresh_all", queue=queue)
             celery_app.send_task("stats.refresh_all", queue=queue)
         assert wait_for(lambda: github_samples().count() == tracked), "worker did not refresh the projects"
-        time.sleep(1)  # let a second run, had the lock failed, show itself
+        # Both runs have finished, and every batch queued: a second run that the lock failed to
+        # stop would show here as a second run not skipped, or as batches still to come.
+        assert wait_for(lambda: len(finished(worker, "stats.refresh_all")) == 2), "a run did not finish"
+        assert sorted("'skipped': True" in result for result in finished(worker, "stats.refresh_all")) == [False, True]
+        assert wait_for(
+            lambda: len(finished(worker, "stats.refresh_batch")) == logged(worker, "stats.refresh_batch", " received")
+        )
         assert worker.poll() is None
     assert github_samples().count() == tracked
     assert fake_github.count(path="/graphql") == 1
@@ -130,10 +150,11 @@ def test_a_worker_defers_rate_limited_projects_and_finishes_after_the_reset(fake
     tracked = serve_seed_projects(fake_github)
     queue = f"mltop-test-{uuid.uuid4().hex[:10]}"
     with celery_worker(api_url=fake_github.url, token="", queue=queue):
-        fake_github.rate_limit_after(4, resource="core", reset_in=3)
-        reset = fake_github._limits["core"].reset
+        # The window resets 3 s after the fourth request, however late a loaded machine sends it.
+        fake_github.rate_limit_after(4, resource="core", reset_in=3, from_last=True)
         celery_app.send_task("stats.refresh_all", queue=queue)
         assert wait_for(lambda: github_samples().count() == tracked, timeout=30), "the rest was not fetched"
+    reset = fake_github._limits["core"].reset_after_last
     # Four fetched; GitHub's "0 remaining" stopped the worker before any refusal; the rest after the reset.
     fetches = [r for r in fake_github.requests if r.path.startswith("/repos/")]
     assert [r.status for r in fetches] == [200] * tracked

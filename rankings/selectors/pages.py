@@ -1,0 +1,126 @@
+"""What each reader page shows, in a fixed number of queries whatever the number of entries,
+authors or samples (the page tests count them). Each result is picklable, so it can be cached."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+
+from projects.models import Project
+
+from ..models import RankingEntry, RankingSnapshot
+from .entries import entries_for_display, movement
+from .projects import (
+    backfilled_until,
+    project_rank_history,
+    project_star_samples,
+    sparkline_samples,
+    with_star_figures,
+)
+from .snapshots import TOP_N, published_index, snapshot_current_id
+
+ARCHIVE_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class RankingPage:
+    """What a page showing one snapshot's top-10 needs."""
+
+    snapshot: RankingSnapshot
+    entries: list
+    index: list
+    older: RankingSnapshot | None
+    newer: RankingSnapshot | None
+
+
+def _neighbours(index: list[RankingSnapshot], snapshot: RankingSnapshot):
+    """The published snapshots just older and just newer than ``snapshot`` in ``index``."""
+    position = next(i for i, s in enumerate(index) if s.pk == snapshot.pk)
+    newer = index[position - 1] if position > 0 else None
+    older = index[position + 1] if position + 1 < len(index) else None
+    return older, newer
+
+
+def _ranking_page(snapshot: RankingSnapshot, index: list[RankingSnapshot], *, live: bool) -> RankingPage:
+    queryset = entries_for_display(snapshot).filter(rank__lte=TOP_N)
+    entries = list(with_star_figures(queryset, "project_id") if live else queryset)
+    older, newer = _neighbours(index, snapshot)
+    has_previous = older is not None
+    sparklines = sparkline_samples([e.project_id for e in entries]) if live else {}
+    for entry in entries:
+        entry.movement = movement(rank=entry.rank, previous_rank=entry.previous_rank, has_previous=has_previous)
+        entry.spark_points = sparklines.get(entry.project_id, [])
+    return RankingPage(snapshot, entries, index, older, newer)
+
+
+def snapshot_current_page() -> RankingPage | None:
+    """The newest published top-10 with live star figures and sparklines: five queries."""
+    index = published_index()
+    if not index:
+        return None
+    return _ranking_page(index[0], index, live=True)
+
+
+def snapshot_page(*, pk: int) -> RankingPage:
+    """One published snapshot's top-10 as frozen, with its entry count: five queries.
+
+    Raises RankingSnapshot.DoesNotExist for unknown or unpublished ids.
+    """
+    snapshot = RankingSnapshot.objects.published().annotate(entry_count=Count("entries")).get(pk=pk)
+    return _ranking_page(snapshot, published_index(), live=False)
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    snapshots: list
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def snapshot_archive_page(*, page: int, per_page: int = ARCHIVE_PAGE_SIZE) -> ArchivePage:
+    """A page of published snapshots, newest first, each with its top three: three queries.
+
+    Raises django.core.paginator.EmptyPage for a page out of range (page 1 always exists).
+    """
+    top_three = Prefetch(
+        "entries",
+        queryset=RankingEntry.objects.filter(rank__lte=3).select_related("project").order_by("rank"),
+        to_attr="top_three",
+    )
+    snapshots = RankingSnapshot.objects.published().newest_first().prefetch_related(top_three)
+    paginator = Paginator(snapshots, per_page, allow_empty_first_page=True)
+    page_obj = paginator.page(page)
+    return ArchivePage(list(page_obj.object_list), page_obj.number, paginator.num_pages, paginator.count)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    project: object
+    star_history: list
+    rank_history: list
+    current_entry: RankingEntry | None
+    backfilled_until: dt.date | None = None  # the star history before this day is GitHub's
+
+
+def project_page(*, slug: str) -> ProjectPage:
+    """A project with credits, live star figures, star and rank history: six queries.
+
+    Raises Project.DoesNotExist for an unknown slug.
+    """
+    project = with_star_figures(Project.objects.with_credits(), "pk").get(slug=slug)
+    ranks = project_rank_history(project_id=project.pk)
+    newest = snapshot_current_id()
+    current = next((e for e in ranks if e.snapshot_id == newest), None)
+    samples = project_star_samples(project_id=project.pk)
+    history = [(day, stars) for day, stars, _ in samples]
+    return ProjectPage(project, history, ranks, current, backfilled_until(samples))

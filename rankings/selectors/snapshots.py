@@ -1,0 +1,84 @@
+"""Reads of snapshots: which are published, which is current, which came before."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Prefetch
+
+from ..building import Ranked, compute_ranking
+from ..models import RankingEntry, RankingSnapshot
+from ..scoring import Parameters
+
+# The reader pages, the feed and the comparison page show this many entries of a snapshot.
+TOP_N = 10
+
+
+def published_index() -> list[RankingSnapshot]:
+    """Every published snapshot, newest first, with the fields a menu needs: one query."""
+    return list(RankingSnapshot.objects.published().newest_first().only("id", "title", "taken_at", "origin"))
+
+
+def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:
+    """The newest published snapshot taken before this one: one query."""
+    return (
+        RankingSnapshot.objects.published()
+        .filter(taken_at__lt=snapshot.taken_at)
+        .exclude(pk=snapshot.pk)
+        .newest_first()
+        .first()
+    )
+
+
+def _with_counts(snapshots):
+    older_published = RankingSnapshot.objects.published().filter(taken_at__lt=OuterRef("taken_at"))
+    return snapshots.annotate(has_previous=Exists(older_published), entry_count=Count("entries"))
+
+
+def snapshots_published():
+    """Published snapshots, newest first, each annotated with ``has_previous`` and ``entry_count``.
+
+    ``has_previous`` (is there an older published snapshot?) tells "new" entries from the
+    first edition's, without a query per snapshot.
+    """
+    return _with_counts(RankingSnapshot.objects.published()).newest_first()
+
+
+def snapshots_all():
+    """Every snapshot, drafts too, annotated as in snapshots_published(): for editors' writes."""
+    return _with_counts(RankingSnapshot.objects.all()).newest_first()
+
+
+def snapshot_current() -> RankingSnapshot | None:
+    """The newest published snapshot, annotated as in snapshots_published(): one query."""
+    return snapshots_published().first()
+
+
+def snapshot_current_id() -> int | None:
+    """The newest published snapshot's id: one query."""
+    return RankingSnapshot.objects.published().newest_first().values_list("pk", flat=True).first()
+
+
+def snapshot_rederive(snapshot: RankingSnapshot) -> list[Ranked]:
+    """Recompute a computed snapshot from the samples and the weights and parameters it recorded."""
+    if snapshot.origin != RankingSnapshot.Origin.COMPUTED or "as_of" not in snapshot.parameters:
+        raise ValueError("Only computed snapshots record what it takes to re-derive them.")
+    params = Parameters.from_record(weights=snapshot.weights, parameters=snapshot.parameters)
+    # Samples recorded after the build (a backfill, say) are not read. Snapshots built before
+    # builds recorded the time read what existed when the row was created.
+    recorded = snapshot.parameters.get("recorded_before")
+    recorded_before = dt.datetime.fromisoformat(recorded) if recorded else snapshot.created_at
+    return compute_ranking(
+        as_of=dt.date.fromisoformat(snapshot.parameters["as_of"]),
+        params=params,
+        top_k=snapshot.parameters["top_k"],
+        recorded_before=recorded_before,
+    )
+
+
+def feed_snapshots(*, limit: int = 20) -> list[RankingSnapshot]:
+    """The newest published snapshots, each with its top-10 entries and projects: two queries."""
+    top = Prefetch(
+        "entries",
+        queryset=RankingEntry.objects.filter(rank__lte=TOP_N).select_related("project").order_by("rank"),
+        to_attr="top_entries",
+    )
+    return list(RankingSnapshot.objects.published().newest_first().prefetch_related(top)[:limit])
