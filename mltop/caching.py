@@ -17,6 +17,7 @@ template fragments included; without the lock being visible, callers compute at 
 
 import logging
 import secrets
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -29,8 +30,9 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-# What a cache backend raises when its server is down or slow (Redis; sockets of others).
-CACHE_ERRORS = (RedisError, OSError)
+# What a cache backend raises when its server is down or slow (Redis; sockets of others), or
+# when the disk cache's SQLite files cannot be written (a full disk).
+CACHE_ERRORS = (RedisError, OSError, sqlite3.Error)
 
 _MISSING = object()
 

@@ -1,7 +1,7 @@
 """MLTop settings: one module, every deployment choice read from the environment.
 
-The embedded default (no variables set) runs on SQLite under var/, with local-memory
-cache and a Celery broker on the filesystem, so a fresh machine needs no services.
+The embedded default (no variables set) runs on SQLite under var/, with a cache and a
+Celery broker in files there that its processes share, so a fresh machine needs no services.
 Production sets DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
@@ -98,6 +98,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The shared cache's folder when there is no Redis; processes share their cache by naming the same one.
+DJANGO_CACHE_DIR = Path(env.str("DJANGO_CACHE_DIR", default=str(VAR_DIR / "cache")))
 
 if REDIS_URL:
     CACHES = {
@@ -119,10 +121,18 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "mltop.caching"
 else:
+    # No Redis: a cache in SQLite files under var/ (diskcache) that every process on the machine
+    # shares (web workers, Celery worker and beat), with atomic add and incr: the rankings
+    # generation, run locks, throttle counts and the GitHub rate budget must be the same in every
+    # process, and a process's own cache (local memory) kept a publish from reaching the others.
+    # Django's FileBasedCache has neither atomic operation. Expired keys are dropped as others are
+    # written; past the size limit the least recently stored go (pages can be rebuilt, and a lost
+    # generation restarts from the clock: mltop/caching.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "mltop",
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(DJANGO_CACHE_DIR),
+            "OPTIONS": {"size_limit": env.int("DJANGO_CACHE_MAX_MB", default=1024) * 2**20},
         }
     }
 
@@ -401,9 +411,3 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["mltop.api.parsers.SizeLimitedJSONPa
 # Rendered pages and ranking API bodies are also kept in the process for up to 30 seconds,
 # and the rankings generation for a second (mltop/caching.py says why); False turns both off.
 CACHE_LOCAL_COPIES = True
-# Local memory (no Redis) holds pages, fragments and API bodies cached per URL. Django's
-# default of 300 entries let them (and, before the throttle kept its own counts, one entry
-# per anonymous API client) push out the rankings generation, least recently used, so every
-# page was rebuilt again and again under the web benchmark's 10,000 clients.
-if not REDIS_URL:
-    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 50_000
