@@ -196,13 +196,17 @@ def generation() -> int | None:
     current = local_copies.get(_GENERATION_COPY) if settings.CACHE_LOCAL_COPIES else _MISSING
     if current is not _MISSING:
         return current
+    asked = time.time()
     try:
         current = rankings_generation()
     except CACHE_ERRORS:
         logger.warning("cache unavailable; serving pages uncached", exc_info=True)
         return None
     if settings.CACHE_LOCAL_COPIES:
-        local_copies.set(_GENERATION_COPY, current, timeout=GENERATION_SECONDS)
+        # Trusted for GENERATION_SECONDS from when it was asked for, not from when the answer
+        # came: a read that waited (a busy process, a slow cache) may have been answered just
+        # before a bump, and must not stretch how long that publish takes to show here.
+        local_copies.set(_GENERATION_COPY, current, timeout=GENERATION_SECONDS - (time.time() - asked))
     return current
 
 
