@@ -79,12 +79,28 @@ def served_by(server, *, after: int = 0) -> dict[str, set[int]]:
     return workers
 
 
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+@dataclass
+class Done:
+    stdout: str
+    printed: float  # time.monotonic() when the command printed its result: its change was committed
+    exited: float
+
+
+def manage(env: dict, *args: str) -> Done:
+    """``manage.py *args`` in a process of its own, unbuffered, so its result is seen as it is printed."""
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    first = proc.stdout.readline()
+    printed = time.monotonic()
+    rest, errors = proc.communicate(timeout=180)
+    assert proc.returncode == 0, errors[-3000:]
+    return Done(first + rest, printed, time.monotonic())
 
 
 @dataclass
@@ -157,13 +173,14 @@ def warm_both_workers(server, url: str) -> None:
 
 
 def change_and_watch(server, url: str, seed_id: int, *, expect_new: bool, change) -> dict[str, float]:
-    """Run ``change()`` (another process) while polling; check that every answer to a request
-    sent a second or more after it returned shows the change, from both workers. Returns the
-    seconds from its return to the first answer showing it, per path."""
+    """Run ``change()`` (a command in another process) while polling; check that every answer to
+    a request sent a second or more after the command printed its result (the change is
+    committed) shows the change, from both workers. Returns the seconds from then to the first
+    answer showing it, per path."""
     with Poller(url, seed_id) as poller:
         assert wait_for(lambda: len(poller.answers) >= 3 * len(PATHS), timeout=60), poller.errors
-        change()
-        returned = time.monotonic()
+        done = change()
+        returned = done.printed  # the command's result, printed once its change was committed
         settled = returned + GENERATION_SECONDS
         log_offset = None
 
@@ -191,8 +208,11 @@ def change_and_watch(server, url: str, seed_id: int, *, expect_new: bool, change
         assert first[path] <= GENERATION_SECONDS
         old = [a.received - returned for a in answers if a.path == path and a.shows_new != expect_new]
         last_old[path] = round(max(old), 3) if old else None
-    # Seconds after the command returned (negative: before it; its process takes a while to exit).
-    print(f"first answer showing the change: {first}; last answer showing the ranking before it: {last_old}")
+    # Seconds after the command printed its result (it exited done.exited - done.printed later).
+    print(
+        f"first answer showing the change: {first}; last answer showing the ranking before it: {last_old};"
+        f" the command exited {done.exited - done.printed:.3f}s after printing"
+    )
     return first
 
 
@@ -223,7 +243,9 @@ def publish_reaches_every_worker(processes, project_factory, *, redis_url: str) 
     published = {}
 
     def publish():  # as an editor's command (or the worker's daily build) would, in its own process
-        published["id"] = int(manage(env, "build_snapshot", "--as-of", "2025-06-30", "--publish").strip())
+        done = manage(env, "build_snapshot", "--as-of", "2025-06-30", "--publish")
+        published["id"] = int(done.stdout.strip())
+        return done
 
     change_and_watch(server, url, seeded.pk, expect_new=True, change=publish)
     assert requests.get(url + "/api/rankings/current/", timeout=HTTP_TIMEOUT).json()["id"] == published["id"]
@@ -231,9 +253,9 @@ def publish_reaches_every_worker(processes, project_factory, *, redis_url: str) 
     def unpublish():
         code = (
             "from rankings.models import RankingSnapshot as S; from rankings.services import snapshot_unpublish as u;"
-            f"u(snapshot=S.objects.get(pk={published['id']}))"
+            f"u(snapshot=S.objects.get(pk={published['id']})); print('unpublished')"
         )
-        manage(env, "shell", "-c", code)
+        return manage(env, "shell", "-c", code)
 
     change_and_watch(server, url, seeded.pk, expect_new=False, change=unpublish)
 
