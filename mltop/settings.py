@@ -132,7 +132,7 @@ else:
         "default": {
             "BACKEND": "diskcache.DjangoCache",
             "LOCATION": str(DJANGO_CACHE_DIR),
-            "OPTIONS": {"size_limit": env.int("DJANGO_CACHE_MAX_MB", default=1024) * 2**20},
+            "OPTIONS": {"size_limit": 2**30},  # 1 GiB of pages, API bodies and counts at most
         }
     }
 
