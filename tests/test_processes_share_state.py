@@ -5,8 +5,8 @@ database, with the cache of the configuration under test: the disk cache that pr
 share without Redis (the embedded default), or Redis. A snapshot is then published, and
 later unpublished, by another process (``manage.py``), as an editor's command or the
 worker's daily build would; every page and API answer of either worker must show it within
-a second of that command returning (the generation each process trusts for up to
-``GENERATION_SECONDS``). The access log names the worker process that served each request,
+a second of that command printing its result, once the change is committed (the generation
+each process trusts for up to ``GENERATION_SECONDS``). The access log names the worker process that served each request,
 so the tests can check that both workers were asked.
 """
 
