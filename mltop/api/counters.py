@@ -99,41 +99,50 @@ class BatchedCounters:
         with self._lock:
             pending, _ = self._pending.get(key, (0, ttl))
             self._pending[key] = (pending + 1, ttl)
-            due = not self._exchanging and now >= self._next_exchange
-            if not due:
+            if self._exchanging or now < self._next_exchange:
                 return self._count(key, now)
-            self._exchanging = True
+            sending = self._take()
         # Exchange first: this request is then counted on every process's totals, not on what
-        # this process knew at its last exchange, however long ago that was.
-        self.exchange()
-        with self._lock:
-            return self._count(key, time.time())
+        # this process knew at its last exchange, however long ago that was. It is the last of
+        # the batch, so its count is the key's total just after the batch: requests that other
+        # threads counted meanwhile come after it and are not in it.
+        return self._send(sending)[key]
 
     def exchange(self) -> None:
         """Send this process's increments and read back every process's totals."""
         with self._lock:
-            sending, self._pending = self._pending, {}
-            self._sending = sending
-            self._exchanging = True
+            sending = self._take()
+        self._send(sending)
+
+    def _take(self) -> Batch:
+        """The increments to send, taken out of the pending ones (under the lock)."""
+        sending, self._pending = self._pending, {}
+        self._sending = sending
+        self._exchanging = True
+        return sending
+
+    def _send(self, sending: Batch) -> dict[str, int]:
         wait = self.interval
         now = time.time()
-        totals: list[int] = []
+        totals: dict[str, int] = {}
         try:
-            totals = self.store.add(sending) if sending else []
+            if sending:
+                totals = dict(zip(sending, self.store.add(sending), strict=True))
         except self.store.errors:
             logger.warning("%s unavailable: API throttling counts per process for now", self.store.name, exc_info=True)
             wait = self.retry_after
             with self._lock:  # counted here all the same: added to what this process knew
-                totals = [self._known(key, now) + increments for key, (increments, _) in sending.items()]
+                totals = {key: self._known(key, now) + increments for key, (increments, _) in sending.items()}
         finally:
             with self._lock:
                 # Keys whose window is over are forgotten; the others keep their last totals.
                 self._totals = {key: known for key, known in self._totals.items() if known[1] > now}
-                for (key, (_, ttl)), total in zip(sending.items(), totals, strict=False):
-                    self._totals[key] = (total, self._totals.get(key, (0, now + ttl))[1])
+                for key, total in totals.items():
+                    self._totals[key] = (total, self._totals.get(key, (0, now + sending[key][1]))[1])
                 self._sending = {}
                 self._next_exchange = now + wait
                 self._exchanging = False
+        return totals
 
     def _count(self, key: str, now: float) -> int:
         """Every process's total at the last exchange plus what this process added since (under the lock)."""

@@ -152,3 +152,19 @@ def test_a_cache_that_cannot_be_written_leaves_the_counts_local(tmp_path, caplog
     with time_machine.travel(START, tick=False):
         assert [counters.add("k", ttl=60) for _ in range(3)] == [1, 2, 3]
     assert "The shared cache unavailable" in caplog.text
+
+
+def test_the_request_that_exchanges_is_counted_before_those_counted_while_it_waits(disk_cache):
+    meanwhile = []
+
+    class SlowStore(CacheCounterStore):
+        def add(self, batch):
+            # Another thread's request, counted while this batch is on its way to the cache.
+            meanwhile.append(counters.add("k", ttl=60))
+            return super().add(batch)
+
+    counters = BatchedCounters(SlowStore(lambda: disk_cache))
+    with time_machine.travel(START, tick=False):
+        assert counters.add("k", ttl=60) == 1  # not 2: the one counted meanwhile came after it
+        assert meanwhile == [2]
+        assert counters.add("k", ttl=60) == 3
