@@ -14,6 +14,7 @@ import argparse
 import os
 import secrets
 import sys
+import tempfile
 import time
 from io import BytesIO
 from pathlib import Path
@@ -57,6 +58,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     os.environ.setdefault("API_NUM_PROXIES", "1")
+    # Without Redis, a cache folder of the run's own: never var/cache, which another database's pages may hold.
+    os.environ.setdefault("DJANGO_CACHE_DIR", tempfile.mkdtemp(prefix="mltop-bench-cache-"))
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()

@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mltop.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 _tmp = tempfile.mkdtemp(prefix="mltop-bench-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
+os.environ.setdefault("DJANGO_CACHE_DIR", f"{_tmp}/cache")  # without Redis: never var/cache, another database's
 
 import django  # noqa: E402
 

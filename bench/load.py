@@ -218,7 +218,7 @@ def run(options, env: dict, facts: dict, wrk: str, tmp: Path) -> None:
             "Celery worker",
         )
         children.append(worker)
-        web.clear_redis_cache()
+        web.clear_cache()
         with web.Server(env, options.workers) as server:
             paths = paths_for(facts, options.projects)
             for path in paths:  # every URL answers before the load starts
@@ -265,7 +265,7 @@ def report(options, facts, out: str, paths: list[str], during: dict, after: dict
             statuses[status] = int(count)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     errors = {s: n for s, n in statuses.items() if s != "200"}
-    title = "PostgreSQL + Redis" if options.database == "postgres" else "SQLite, local-memory cache, filesystem broker"
+    title = "PostgreSQL + Redis" if options.database == "postgres" else "SQLite, shared disk cache, filesystem broker"
     lines = [
         f"## Load: {options.connections} clients on pages and API during a refresh ({title})",
         "",

@@ -84,7 +84,8 @@ def main() -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "ERROR")
-    os.environ.pop("REDIS_URL", None)  # the budget and lock in local memory: one process, nothing shared
+    os.environ.pop("REDIS_URL", None)  # the budget and lock in the disk cache: a folder of the run's own
+    os.environ["DJANGO_CACHE_DIR"] = f"{workdir}/cache"
     os.environ["CELERY_BROKER_DIR"] = f"{workdir}/celery"
     os.environ["DJANGO_SETTINGS_MODULE"] = "mltop.settings"
 

@@ -2,7 +2,7 @@
 
 For each endpoint: requests/s, p50 and p99 latency, and the ratio to a trivial view that
 returns a constant (/livez, the ceiling), in three modes:
-- cold: a freshly started server with an empty cache (Redis keys cleared), the URL requested
+- cold: a freshly started server with an empty cache (Redis keys or cache folders cleared), the URL requested
   again and again: concurrent first misses compute once, later requests hit if it is cached;
 - warm: then the same URL on the same server, its response in the cache, in 1-second runs
   alternating with 1-second runs of the ceiling (load from elsewhere on the machine moves
@@ -31,6 +31,7 @@ reported as missing. Loopback only; every wrk run is bounded by --duration.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -50,6 +51,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
+CACHE_DIRS = VAR / "cache"
 CEILING = "/livez"
 # cold: a fresh server and an empty cache, the URL repeated (concurrent misses compute once);
 # warm: the cache filled; miss: a server whose cache keeps nothing (the cost of computing).
@@ -144,10 +146,18 @@ def _postgres_admin(url: str):
         yield conn, parts.path.lstrip("/")
 
 
+def cache_folder(database_url: str) -> Path:
+    """Without Redis, the servers (and workers) of one database share a cache folder of their
+    own: never a development server's var/cache, nor another database's (its pages and
+    generation would be served for this one)."""
+    return CACHE_DIRS / hashlib.sha256(database_url.encode()).hexdigest()[:12]
+
+
 def server_env(database_url: str, static_root: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     env.update(
         DATABASE_URL=database_url,
+        DJANGO_CACHE_DIR=str(cache_folder(database_url)),
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -326,7 +336,7 @@ def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path) 
                 results[(label, mode)] = Result(status=f"missing ({status})" if status == 404 else f"HTTP {status}")
             continue
         for attempt in range(BALANCE_TRIES):
-            clear_redis_cache()
+            clear_cache()
             with Server(env, workers) as server:
                 # An unrecorded second of the ceiling warms the processes (imports, URLconf),
                 # not the cache: cold means an empty cache.
@@ -346,7 +356,7 @@ def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path) 
                 results[(label, "warm")] = mean_of(warms)
                 results[(label, "ceiling")] = mean_of([before, mean_of(ceilings)])
             break
-    clear_redis_cache()
+    clear_cache()
     return results
 
 
@@ -395,7 +405,10 @@ def compare_sizes(envs: dict, paths: dict, labels: list, options, wrk: str, lua:
     return {key: (mean_of([r for r, _ in pairs]), mean_of([c for _, c in pairs])) for key, pairs in runs.items()}
 
 
-def clear_redis_cache() -> None:
+def clear_cache() -> None:
+    """Empty the cache the servers start from: their folders without Redis (no server is
+    running when this is called), else our keys in Redis."""
+    shutil.rmtree(CACHE_DIRS, ignore_errors=True)
     url = os.environ.get("REDIS_URL")
     if not url:
         return
@@ -472,7 +485,7 @@ def main() -> None:
     if options.database == "postgres" and not os.environ.get("REDIS_URL"):
         raise SystemExit("--database postgres runs with Redis as the cache: set REDIS_URL")
     if options.database == "sqlite":
-        os.environ.pop("REDIS_URL", None)  # the embedded default: local-memory cache
+        os.environ.pop("REDIS_URL", None)  # the embedded default: the disk cache its processes share
     wrk = ensure_wrk()
 
     big_url, small_url = database_urls(options.database, options.projects, options.small_projects)
@@ -518,7 +531,7 @@ def main() -> None:
             lua,
         )
 
-    title = "PostgreSQL + Redis" if options.database == "postgres" else "SQLite, local-memory cache"
+    title = "PostgreSQL + Redis" if options.database == "postgres" else "SQLite, shared disk cache"
     out = [
         f"## Web: gunicorn + wrk ({title})",
         "",

@@ -17,6 +17,7 @@ template fragments included; without the lock being visible, callers compute at 
 
 import logging
 import secrets
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -29,8 +30,9 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-# What a cache backend raises when its server is down or slow (Redis; sockets of others).
-CACHE_ERRORS = (RedisError, OSError)
+# What a cache backend raises when its server is down or slow (Redis; sockets of others), or
+# when the disk cache's SQLite files cannot be written (a full disk).
+CACHE_ERRORS = (RedisError, OSError, sqlite3.Error)
 
 _MISSING = object()
 
@@ -191,13 +193,17 @@ def generation() -> int | None:
     current = local_copies.get(_GENERATION_COPY) if settings.CACHE_LOCAL_COPIES else _MISSING
     if current is not _MISSING:
         return current
+    asked = time.time()
     try:
         current = rankings_generation()
     except CACHE_ERRORS:
         logger.warning("cache unavailable; serving pages uncached", exc_info=True)
         return None
     if settings.CACHE_LOCAL_COPIES:
-        local_copies.set(_GENERATION_COPY, current, timeout=GENERATION_SECONDS)
+        # Trusted for GENERATION_SECONDS from when it was asked for, not from when the answer
+        # came: a read that waited (a busy process, a slow cache) may have been answered just
+        # before a bump, and must not stretch how long that publish takes to show here.
+        local_copies.set(_GENERATION_COPY, current, timeout=GENERATION_SECONDS - (time.time() - asked))
     return current
 
 

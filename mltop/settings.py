@@ -1,7 +1,7 @@
 """MLTop settings: every deployment choice read from the environment, grouped by concern.
 
-With nothing set, MLTop runs on SQLite under var/, a local-memory cache and a Celery broker
-in files, so a fresh machine needs no services. Production sets DATABASE_URL, REDIS_URL,
+With nothing set, MLTop runs on SQLite under var/, with a cache and a Celery broker in files
+there that its processes share, so a fresh machine needs no services. Production sets DATABASE_URL, REDIS_URL,
 DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. docs/configuration.md lists every variable.
 """
 
@@ -125,6 +125,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis, when set, is also the Celery broker (below). Whatever every process must agree on,
 # such as the rankings generation, lives in this cache, never in one process's memory alone.
 REDIS_URL = env.str("REDIS_URL", default="")
+# The shared cache's folder when there is no Redis; processes share their cache by naming the same one.
+DJANGO_CACHE_DIR = Path(env.str("DJANGO_CACHE_DIR", default=str(VAR_DIR / "cache")))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -144,13 +146,17 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "mltop.caching"
 else:
+    # No Redis: a cache in SQLite files under var/ (diskcache) that every process on the machine
+    # shares (web workers, Celery workers and beat), with atomic add and incr: the rankings
+    # generation, run locks, throttle counts and the GitHub rate budget must be the same in every
+    # process, and a process's own cache (local memory) kept a publish from reaching the others.
+    # Django's FileBasedCache has neither atomic operation. Past the size limit the least recently
+    # stored keys go (pages can be rebuilt, and a lost generation restarts from the clock).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "mltop",
-            # Pages, fragments and API bodies are cached per URL; Django's default of 300
-            # entries let them evict the rankings generation, and every page was rebuilt.
-            "OPTIONS": {"MAX_ENTRIES": 50_000},
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(DJANGO_CACHE_DIR),
+            "OPTIONS": {"size_limit": 2**30},  # 1 GiB of pages, API bodies and counts at most
         }
     }
 # Rendered pages and ranking API bodies are also kept in the process for up to 30 seconds,

@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -47,10 +50,41 @@ def clear_app_cache():
     from mltop.caching import local_copies
 
     local_copies.clear()  # copies kept in this process, in front of the cache
-    from mltop.api.throttling import local_counters, redis_counters
+    from mltop.api.throttling import local_counters, redis_counters, shared_counters
 
     local_counters.clear()  # throttle counts kept in this process
     redis_counters.cache_clear()  # and those it knew from Redis
+    shared_counters.cache_clear()  # or from the shared disk cache
+
+
+_session_cache = None
+
+
+def pytest_configure(config):
+    """Without Redis, a shared cache folder of this run's own, as the test database is.
+
+    Named after this process, so two test runs in one checkout (or a run beside `make run`)
+    do not share the generation, locks or pages; the processes the tests start (Celery
+    workers, gunicorn) inherit DJANGO_CACHE_DIR and so share it with the tests. Removed at
+    the end of the run.
+    """
+    global _session_cache
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    folder = settings.VAR_DIR / f"test-cache-{os.getpid()}"
+    os.environ["DJANGO_CACHE_DIR"] = str(folder)
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    if caches["default"]["BACKEND"] == "diskcache.DjangoCache":
+        caches["default"]["LOCATION"] = str(folder)
+    _session_cache = override_settings(CACHES=caches, DJANGO_CACHE_DIR=folder)
+    _session_cache.enable()
+
+
+def pytest_unconfigure(config):
+    if _session_cache is not None:
+        _session_cache.disable()
+        shutil.rmtree(os.environ.pop("DJANGO_CACHE_DIR"), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -348,6 +348,24 @@ class TestGenerationCopy:
             traveller.shift(dt.timedelta(seconds=GENERATION_SECONDS + 0.1))
             assert generation() == before + 1
 
+    def test_the_copy_is_trusted_from_when_the_generation_was_asked_for(self, monkeypatch):
+        import mltop.caching
+
+        with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False) as traveller:
+            read = mltop.caching.rankings_generation
+
+            def slow_read():  # answered before a bump, but 0.6 s after it was asked for
+                value = read()
+                traveller.shift(dt.timedelta(seconds=0.6))
+                return value
+
+            monkeypatch.setattr(mltop.caching, "rankings_generation", slow_read)
+            before = generation()
+            cache.incr(RANKINGS_GENERATION_KEY)  # a publish elsewhere, just after that answer
+            monkeypatch.setattr(mltop.caching, "rankings_generation", read)
+            traveller.shift(dt.timedelta(seconds=GENERATION_SECONDS - 0.6 + 0.01))
+            assert generation() == before + 1
+
     def test_a_publish_in_this_process_shows_at_once(
         self, seeded, ranking_snapshot_factory, ranking_entry_factory, django_capture_on_commit_callbacks
     ):

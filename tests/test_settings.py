@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache.backends.locmem import LocMemCache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,22 +52,30 @@ def test_settings_come_from_the_environment():
     assert "RedisCache" in out
 
 
-def test_local_memory_keeps_the_generation_among_many_clients_throttle_histories():
-    code = (
-        "import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mltop.settings'); django.setup();"
-        "from django.conf import settings as s; print(json.dumps(s.CACHES['default']))"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"DJANGO_SECRET_KEY": "x" * 50}
+def _embedded(code: str, **env_overrides) -> str:
+    """What ``code`` prints in a process of its own on the embedded default (no Redis)."""
+    setup = "import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mltop.settings');"
+    setup += "django.setup();"
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_CACHE_DIR")}
+    env |= {"DJANGO_SECRET_KEY": "x" * 50, **env_overrides}
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", setup + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
     ).stdout
-    config = json.loads(out.strip().splitlines()[-1])
-    assert config["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    cache = LocMemCache("embedded-default-test", {"OPTIONS": config["OPTIONS"]})
-    cache.set("rankings:generation", 1, timeout=None)
-    for client in range(10_000):
-        cache.set(f"throttle_anon_10.0.{client // 256}.{client % 256}", [1.0], timeout=60)
-    assert cache.get("rankings:generation") == 1
+    return out.strip().splitlines()[-1]
+
+
+def test_without_redis_the_cache_is_one_every_process_shares_under_var():
+    config = json.loads(_embedded("from django.conf import settings as s; print(json.dumps(s.CACHES['default']))"))
+    assert config["BACKEND"] == "diskcache.DjangoCache"
+    assert config["LOCATION"] == str(ROOT / "var" / "cache")
+
+
+def test_processes_naming_the_same_cache_folder_share_counts_and_locks(tmp_path):
+    folder = str(tmp_path / "cache")
+    first = "from django.core.cache import cache; print(cache.add('lock', 'one', 60), cache.add('n', 1, 60))"
+    assert _embedded(first, DJANGO_CACHE_DIR=folder) == "True True"
+    second = "from django.core.cache import cache as c; print(c.add('lock', 'two', 60), c.incr('n', 2), c.get('lock'))"
+    assert _embedded(second, DJANGO_CACHE_DIR=folder) == "False 3 one"
 
 
 # -- the checkout's .env: read by commands run by hand, never by the tests ----------------------

@@ -1,17 +1,21 @@
 """Throttling of anonymous clients: a counter per client and fixed window.
 
-DRF's own throttles read and write back each client's list of request times, two Redis round
-trips per API request (docs/benchmarks.md, "Throttling"). Here each client has one integer per
-window of the rate's period (``120/minute``: per minute). With Redis the counters are shared
-by every process in batches (``counters.BatchedCounters``: one round trip per process every
-50 ms, not one per request); with the local-memory cache, which is each process's own, they
-are kept in the process as well (``LocalCounters``).
-The price is the fixed window's: a client may send up to twice the rate across the boundary
-of two windows. Retry-After is the time left in the window.
+DRF's own throttles keep each client's list of request times and read it, then write it
+back: two round trips to Redis and a pickled list on every API request, which profiling
+showed to be the largest part of a cached ranking's cost on PostgreSQL + Redis. Here each
+client has one integer per window of the rate's period (``120/minute``: per minute), shared
+by every process in batches (``counters.BatchedCounters``: one exchange per process every
+50 ms, not one per request), through Redis or, without it, through the cache that every
+process on the machine shares (the disk cache). So the rate holds for the whole site however
+many processes serve it, give or take what a client sends the other processes within about
+two batching intervals (0.1 s). Only a cache that is one process's own (local memory, set
+explicitly) or keeps nothing (the dummy cache) leaves the counts in the process
+(``LocalCounters``). The price of the fixed window: a client may send up to twice the rate
+across the boundary of two windows. Retry-After is the time left in the window.
 
 The rate is read from settings at each request (DRF copies DEFAULT_THROTTLE_RATES when the
-class is defined, so a rate changed in settings or by a test would not be seen). With Redis
-down, each process counts on its own until it is back.
+class is defined, so a rate changed in settings or by a test would not be seen). With the
+shared store down, each process counts on its own until it is back.
 """
 
 import math
@@ -19,10 +23,12 @@ from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django_redis.cache import RedisCache
 from rest_framework.throttling import AnonRateThrottle
 
-from .counters import BatchedCounters, LocalCounters
+from .counters import BatchedCounters, CacheCounterStore, LocalCounters, RedisCounterStore
 
 local_counters = LocalCounters()
 
@@ -31,7 +37,12 @@ local_counters = LocalCounters()
 def redis_counters() -> BatchedCounters:
     from django_redis import get_redis_connection
 
-    return BatchedCounters(lambda: get_redis_connection("default"))
+    return BatchedCounters(RedisCounterStore(lambda: get_redis_connection("default")))
+
+
+@once
+def shared_counters() -> BatchedCounters:
+    return BatchedCounters(CacheCounterStore(lambda: caches["default"]))
 
 
 class AnonymousClientThrottle(AnonRateThrottle):
@@ -56,9 +67,12 @@ class AnonymousClientThrottle(AnonRateThrottle):
     def _count(key: str, *, expires_in: float) -> int:
         """This request's number in the client's window."""
         backend = caches["default"]
+        ttl = math.ceil(expires_in)
         if isinstance(backend, RedisCache):  # under the cache's key prefix, as any of its keys
-            return redis_counters().add(backend.make_key(key), ttl=math.ceil(expires_in))
-        return local_counters.add(key, ttl=math.ceil(expires_in))
+            return redis_counters().add(backend.make_key(key), ttl=ttl)
+        if isinstance(backend, LocMemCache | DummyCache):  # nothing shared to count through
+            return local_counters.add(key, ttl=ttl)
+        return shared_counters().add(key, ttl=ttl)
 
     def wait(self):
         return max(1, math.ceil(self.window_ends - self.now))

@@ -259,10 +259,13 @@ class Processes:
         args = [sys.executable, "-m", "celery", "-A", "mltop", "beat", "--loglevel=DEBUG", "--pidfile="]
         return self._start(args, env, "beat: Starting...").wait_ready()
 
-    def gunicorn(self, env: dict) -> tuple[Process, str]:
+    def gunicorn(self, env: dict, *, workers: int = 1, access_log: str = "") -> tuple[Process, str]:
+        """gunicorn on a free port; ``access_log``, a gunicorn access-log format, logs each request."""
         port = free_port()
         args = [sys.executable, "-m", "gunicorn", "mltop.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        args += ["--workers", "1", "--threads", "4", "--timeout", "60", "--error-logfile", "-"]
+        args += ["--workers", str(workers), "--threads", "4", "--timeout", "60", "--error-logfile", "-"]
+        if access_log:
+            args += ["--access-logfile", "-", "--access-logformat", access_log]
         process = self._start(args, env, "Booting worker").wait_ready()
         url = f"http://127.0.0.1:{port}"
         assert wait_for(lambda: _answers(url), timeout=60), process.output[-3000:]
