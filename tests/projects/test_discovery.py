@@ -258,7 +258,7 @@ def test_the_task_runs_on_its_own_queue_and_takes_a_lock(settings, github, rule)
     from mltop.celery import app
     from projects import tasks
 
-    assert app.amqp.router.route({}, tasks.DISCOVER_TASK)["queue"].name == "discovery"
+    assert app.amqp.router.route({}, tasks.DISCOVER_TASK)["queue"].name == settings.CELERY_DISCOVERY_QUEUE
     github.add_repo("a/one", stars=50, topics=["llm"], created_at=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
     assert tasks.discover.apply().get()["new"] == 1
     from mltop.locks import held
