@@ -145,6 +145,9 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
             services.snapshot_set_ranks(snapshot=snapshot, ranks=moved)
         for entry in instances:
             entry.snapshot = snapshot
+            if entry.pk is None:
+                # Added by hand: the figures of the snapshot's day, not "— stars".
+                services.entry_fill_figures(entry=entry, snapshot=snapshot)
             entry.save()
         formset.save_m2m()
 

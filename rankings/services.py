@@ -226,6 +226,26 @@ def snapshot_start_edition(*, snapshot: RankingSnapshot, title: str = "") -> Ran
     return edition
 
 
+def entry_fill_figures(*, entry: RankingEntry, snapshot: RankingSnapshot) -> RankingEntry:
+    """Give an entry added by hand the figures of the snapshot's day (not saved here).
+
+    Stars from the latest capture on or before the day the snapshot was taken; the gains by
+    stats.gains' rule, as a build records them. Stars an editor typed are kept.
+    """
+    as_of = snapshot.taken_at.date()
+    if entry.stars is None:
+        entry.stars = (
+            StatsSample.objects.filter(project_id=entry.project_id, captured_on__lte=as_of)
+            .order_by("-captured_on")
+            .values_list("stars", flat=True)
+            .first()
+        )
+    entry.stars_gained_30d, entry.stars_gained_365d = entry_gains(project_ids=[entry.project_id], as_of=as_of)[
+        entry.project_id
+    ]
+    return entry
+
+
 @transaction.atomic
 def snapshot_entry_pin(*, snapshot: RankingSnapshot, project: Project, rank: int | None = None, blurb: str = ""):
     """Pin a project into a draft at ``rank`` (default: last); the entries from there move down one."""
@@ -239,11 +259,8 @@ def snapshot_entry_pin(*, snapshot: RankingSnapshot, project: Project, rank: int
     below = dict(snapshot.entries.filter(rank__gte=rank).values_list("pk", "rank"))
     if below:
         snapshot_set_ranks(snapshot=snapshot, ranks={pk: old + 1 for pk, old in below.items()})
-    as_of = snapshot.taken_at.date()
-    sample = StatsSample.objects.filter(project=project, captured_on__lte=as_of).order_by("-captured_on").first()
-    entry = RankingEntry(
-        snapshot=snapshot, project=project, rank=rank, stars=sample.stars if sample else None, blurb=blurb
-    )
+    entry = RankingEntry(snapshot=snapshot, project=project, rank=rank, blurb=blurb)
+    entry_fill_figures(entry=entry, snapshot=snapshot)
     entry.full_clean()
     entry.save()
     return entry
