@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from mltop.adminwidgets import SafeAutocompleteMixin
 from projects.models import Project
@@ -126,6 +128,29 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
             rows.append(format_html("<li><strong>{} {}</strong>: {}{}</li>", count, label, links, tail))
         summary = _("%(ranked)s of %(considered)s projects considered are ranked.") % coverage
         return format_html("<p>{}</p><ul>{}</ul>", summary, mark_safe("".join(rows)))  # noqa: S308 - each row escaped
+
+    def get_urls(self):
+        # admin_view: staff only, CSRF-protected, never cached.
+        build = self.admin_site.admin_view(require_POST(self.build_view))
+        return [path("build/", build, name="rankings_rankingsnapshot_build"), *super().get_urls()]
+
+    def build_view(self, request):
+        """The changelist's "Build a computed ranking now": what the daily build does, as of today."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            snapshot = services.snapshot_build()
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            url = reverse("admin:rankings_rankingsnapshot_change", args=[snapshot.pk])
+            message = (
+                _('Built and published <a href="{}">{}</a>.')
+                if snapshot.is_published
+                else _('Built the draft <a href="{}">{}</a>; check it, then publish it.')
+            )
+            self.message_user(request, format_html(message, url, snapshot), messages.SUCCESS)
+        return redirect("admin:rankings_rankingsnapshot_changelist")
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_published:
