@@ -228,6 +228,25 @@ def snapshot_page(*, pk: int) -> RankingPage:
     return _ranking_page(snapshot, published_index(), live=False)
 
 
+def snapshot_draft_page(*, pk: int) -> RankingPage:
+    """An unpublished snapshot's top-10 as it would be published, for staff to preview: five queries.
+
+    No movement (a draft records it when published); "older" is the newest published snapshot
+    taken before it. Raises RankingSnapshot.DoesNotExist for unknown or published ids.
+    """
+    snapshot = (
+        RankingSnapshot.objects.exclude(status=RankingSnapshot.Status.PUBLISHED)
+        .annotate(entry_count=Count("entries"))
+        .get(pk=pk)
+    )
+    index = published_index()
+    entries = _top_entries(snapshot, with_samples=False)
+    for entry in entries:
+        entry.movement, entry.spark_points = Movement(""), []
+    older = next((s for s in index if s.taken_at < snapshot.taken_at), None)
+    return RankingPage(snapshot, entries, index, older, None)
+
+
 @dataclass(frozen=True)
 class ArchivePage:
     snapshots: list
