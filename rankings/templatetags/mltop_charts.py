@@ -1,6 +1,7 @@
 """Template tags that draw charts at render time, in the reader's language."""
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +28,12 @@ def star_chart(points, name, backfilled_until=None):
         chart_id="star-chart",
         title=_("Stars of %(name)s over time") % {"name": name},
         description=_("From %(start)s (%(first)s stars) to %(end)s (%(last)s stars).")
-        % {"start": first[0].isoformat(), "first": first[1], "end": last[0].isoformat(), "last": last[1]},
+        % {
+            "start": first[0].isoformat(),
+            "first": number_format(first[1], force_grouping=True),
+            "end": last[0].isoformat(),
+            "last": number_format(last[1], force_grouping=True),
+        },
         y_label=_("Stars"),
         x_label=_("Date"),
         faded_until=backfilled_until,
