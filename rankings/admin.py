@@ -78,7 +78,7 @@ class RankingEntryInline(SafeAutocompleteMixin, admin.TabularInline):
 
 @admin.register(RankingSnapshot)
 class RankingSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["title", "taken_at", "origin", "status", "method", "published_at"]
+    list_display = ["title_shown", "taken_at", "origin", "status", "published_at"]
     list_filter = ["status", "origin"]
     search_fields = ["title", "notes"]
     date_hierarchy = "taken_at"
@@ -96,6 +96,13 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
         "left_out",
     ]
     exclude = ["coverage"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_title_order()
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_shown(self, snapshot):
+        return snapshot.display_title
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -213,6 +220,6 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
             url = reverse("admin:rankings_rankingsnapshot_change", args=[edition.pk])
             self.message_user(
                 request,
-                format_html(_('Started the draft <a href="{}">{}</a>.'), url, edition.title),
+                format_html(_('Started the draft <a href="{}">{}</a>.'), url, edition),
                 messages.SUCCESS,
             )

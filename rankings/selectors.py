@@ -155,7 +155,8 @@ def movement(*, rank: int, previous_rank: int | None, has_previous: bool) -> Mov
 
 def published_index() -> list[RankingSnapshot]:
     """Every published snapshot, newest first, with the fields a menu needs: one query."""
-    return list(RankingSnapshot.objects.published().newest_first().only("id", "title", "taken_at", "origin"))
+    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first()
+    return list(snapshots.only("id", "title", "taken_at", "origin"))
 
 
 def _neighbours(index: list[RankingSnapshot], snapshot: RankingSnapshot):
@@ -224,7 +225,7 @@ def snapshot_page(*, pk: int) -> RankingPage:
 
     Raises RankingSnapshot.DoesNotExist for unknown or unpublished ids.
     """
-    snapshot = RankingSnapshot.objects.published().annotate(entry_count=Count("entries")).get(pk=pk)
+    snapshot = RankingSnapshot.objects.published().with_title_order().annotate(entry_count=Count("entries")).get(pk=pk)
     return _ranking_page(snapshot, published_index(), live=False)
 
 
@@ -236,6 +237,7 @@ def snapshot_draft_page(*, pk: int) -> RankingPage:
     """
     snapshot = (
         RankingSnapshot.objects.exclude(status=RankingSnapshot.Status.PUBLISHED)
+        .with_title_order()
         .annotate(entry_count=Count("entries"))
         .get(pk=pk)
     )
@@ -273,7 +275,7 @@ def snapshot_archive_page(*, page: int, per_page: int = ARCHIVE_PAGE_SIZE) -> Ar
         queryset=RankingEntry.objects.filter(rank__lte=3).select_related("project").order_by("rank"),
         to_attr="top_three",
     )
-    snapshots = RankingSnapshot.objects.published().newest_first().prefetch_related(top_three)
+    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first().prefetch_related(top_three)
     paginator = Paginator(snapshots, per_page, allow_empty_first_page=True)
     page_obj = paginator.page(page)
     return ArchivePage(list(page_obj.object_list), page_obj.number, paginator.num_pages, paginator.count)
@@ -314,7 +316,7 @@ def snapshot_compare(*, a: int, b: int) -> Comparison:
 
     Raises RankingSnapshot.DoesNotExist if either id is not a published snapshot.
     """
-    snapshots = {s.pk: s for s in RankingSnapshot.objects.published().filter(pk__in={a, b})}
+    snapshots = {s.pk: s for s in RankingSnapshot.objects.published().with_title_order().filter(pk__in={a, b})}
     if a not in snapshots or b not in snapshots:
         raise RankingSnapshot.DoesNotExist(f"No published snapshot {a if a not in snapshots else b}.")
     entries = RankingEntry.objects.filter(snapshot_id__in={a, b}, rank__lte=TOP_N).select_related("project")
@@ -332,7 +334,8 @@ def feed_snapshots(*, limit: int = 20) -> list[RankingSnapshot]:
         queryset=RankingEntry.objects.filter(rank__lte=TOP_N).select_related("project").order_by("rank"),
         to_attr="top_entries",
     )
-    return list(RankingSnapshot.objects.published().newest_first().prefetch_related(top)[:limit])
+    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first()
+    return list(snapshots.prefetch_related(top)[:limit])
 
 
 def project_current_rank(*, project_id: int) -> int | None:
@@ -347,7 +350,7 @@ def project_current_rank(*, project_id: int) -> int | None:
 
 def _with_counts(snapshots):
     older_published = RankingSnapshot.objects.published().filter(taken_at__lt=OuterRef("taken_at"))
-    return snapshots.annotate(has_previous=Exists(older_published), entry_count=Count("entries"))
+    return snapshots.with_title_order().annotate(has_previous=Exists(older_published), entry_count=Count("entries"))
 
 
 def snapshots_published():

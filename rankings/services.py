@@ -50,7 +50,7 @@ def snapshot_publish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     """Freeze a draft: check its ranks, record movement against the previous published one."""
     snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.is_published:
-        raise ValidationError(_("“%(title)s” is already published.") % {"title": snapshot.title})
+        raise ValidationError(_("“%(title)s” is already published.") % {"title": snapshot})
     entries = list(snapshot.entries.all())
     problem = ranks_problem(entry.rank for entry in entries)
     if problem:
@@ -74,7 +74,7 @@ def snapshot_unpublish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     """Take a snapshot off the site; it becomes an editable draft again."""
     snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
     if not snapshot.is_published:
-        raise ValidationError(_("“%(title)s” is not published.") % {"title": snapshot.title})
+        raise ValidationError(_("“%(title)s” is not published.") % {"title": snapshot})
     snapshot.status = RankingSnapshot.Status.DRAFT
     snapshot.published_at = None
     snapshot.save(update_fields=["status", "published_at"])
@@ -145,7 +145,7 @@ def snapshot_build(
             % {"date": as_of.isoformat()}
         )
     snapshot = RankingSnapshot(
-        title=title or f"Computed ranking · {as_of.isoformat()}",
+        title=title,  # empty: generated in each reader's language (titles.py)
         taken_at=timezone.now() if as_of == today else dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC),
         origin=RankingSnapshot.Origin.COMPUTED,
         status=RankingSnapshot.Status.DRAFT,
@@ -197,7 +197,7 @@ def snapshot_build_scheduled(*, as_of: dt.date | None = None, top_k: int | None 
 def snapshot_start_edition(*, snapshot: RankingSnapshot, title: str = "") -> RankingSnapshot:
     """A new editorial draft with the entries of ``snapshot`` (left untouched), for editors to edit."""
     edition = RankingSnapshot(
-        title=title or _("Editorial edition of “%(title)s”") % {"title": snapshot.title},
+        title=title,  # empty: generated in each reader's language (titles.py)
         taken_at=timezone.now(),
         origin=RankingSnapshot.Origin.EDITORIAL,
         status=RankingSnapshot.Status.DRAFT,

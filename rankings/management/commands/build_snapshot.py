@@ -32,6 +32,6 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(
-            f"“{snapshot.title}”: {snapshot.entries.count()} entries, {snapshot.get_status_display().lower()}."
+            f"“{snapshot}”: {snapshot.entries.count()} entries, {snapshot.get_status_display().lower()}."
         )
         self.stdout.write(str(snapshot.pk))
