@@ -201,6 +201,7 @@ class RankingSnapshotDetailSerializer(TitleMixin, serializers.ModelSerializer):
 
 class SnapshotRefSerializer(TitleMixin, serializers.ModelSerializer):
     title = title_field()
+
     class Meta:
         model = RankingSnapshot
         fields = ["id", "title", "taken_at", "origin"]
