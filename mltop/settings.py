@@ -167,6 +167,8 @@ CACHE_LOCAL_COPIES = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own formats where Django's do not fit (mltop/formats/zh_Hans: grouped thousands).
+FORMAT_MODULE_PATH = ["mltop.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

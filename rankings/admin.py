@@ -1,13 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from mltop.adminwidgets import SafeAutocompleteMixin
 from projects.models import Project
@@ -121,7 +123,7 @@ def _apply_entry_rows(snapshot: RankingSnapshot, formset) -> None:
 
 @admin.register(RankingSnapshot)
 class RankingSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["title", "taken_at", "origin", "status", "method", "published_at"]
+    list_display = ["title_shown", "taken_at", "origin", "status", "published_at"]
     list_filter = ["status", "origin"]
     search_fields = ["title", "notes"]
     date_hierarchy = "taken_at"
@@ -139,6 +141,13 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
         "left_out",
     ]
     exclude = ["coverage"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_title_order()
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_shown(self, snapshot):
+        return snapshot.display_title
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -171,6 +180,29 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
             rows.append(format_html("<li><strong>{} {}</strong>: {}{}</li>", count, label, links, tail))
         summary = _("%(ranked)s of %(considered)s projects considered are ranked.") % coverage
         return format_html("<p>{}</p><ul>{}</ul>", summary, mark_safe("".join(rows)))  # noqa: S308 - each row escaped
+
+    def get_urls(self):
+        # admin_view: staff only, CSRF-protected, never cached.
+        build = self.admin_site.admin_view(require_POST(self.build_view))
+        return [path("build/", build, name="rankings_rankingsnapshot_build"), *super().get_urls()]
+
+    def build_view(self, request):
+        """The changelist's "Build a computed ranking now": what the daily build does, as of today."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            snapshot = services.snapshot_build()
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            url = reverse("admin:rankings_rankingsnapshot_change", args=[snapshot.pk])
+            message = (
+                _('Built and published <a href="{}">{}</a>.')
+                if snapshot.is_published
+                else _('Built the draft <a href="{}">{}</a>; check it, then publish it.')
+            )
+            self.message_user(request, format_html(message, url, snapshot), messages.SUCCESS)
+        return redirect("admin:rankings_rankingsnapshot_changelist")
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -222,6 +254,6 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
             url = reverse("admin:rankings_rankingsnapshot_change", args=[edition.pk])
             self.message_user(
                 request,
-                format_html(_('Started the draft <a href="{}">{}</a>.'), url, edition.title),
+                format_html(_('Started the draft <a href="{}">{}</a>.'), url, edition),
                 messages.SUCCESS,
             )

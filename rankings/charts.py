@@ -116,6 +116,7 @@ def line_chart(
     chart_id: str,
     rank_axis: bool = False,
     faded_until: dt.date | None = None,
+    breaks_before: Sequence[dt.date] = (),
     width: int = 640,
     height: int = 280,
 ) -> SafeString:
@@ -126,11 +127,18 @@ def line_chart(
 
     ``rank_axis`` draws ranks: 1 at the top, whole numbers only, the axis from 1 to at
     least 10 so a project's place in the top-10 reads at a glance.
+
+    ``breaks_before``: days whose point does not join the one before (the project was absent
+    from the rankings in between): the line stops there and starts again.
+
+    The title is the SVG's accessible name; pages show it as HTML above the chart (it wraps
+    on a phone, where text inside the picture would be cut off).
     """
     points = sorted(points)
     if not points:
         return mark_safe("")  # noqa: S308 - constant empty string
-    left, right, top, bottom = 64, width - 20, 36, height - 48
+    # Room on the left for tick labels drawn large on a phone ("12.5k" at 24 units).
+    left, right, top, bottom = 76, width - 20, 28, height - 48
     dates = [d for d, _ in points]
     values = [v for _, v in points]
     span_days = (max(dates) - min(dates)).days
@@ -154,7 +162,6 @@ def line_chart(
         f'<svg class="chart" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>',
-        f'<text class="chart-title" x="{left}" y="20">{escape(title)}</text>',
         f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{bottom}"/>',
         f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>',
     ]
@@ -181,11 +188,21 @@ def line_chart(
     if len(faded) > 1:
         coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in faded)
         parts.append(f'<polyline class="series faded" fill="none" opacity="0.4" points="{coords}"/>')
-    coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in solid)
-    if len(solid) > 1:
-        parts.append(f'<polyline class="series" fill="none" points="{coords}"/>')
-    # Dots mark each measurement while they stay apart; on a dense series only the latest one.
-    for d, v in points if len(points) <= 24 else points[-1:]:
+    breaks = set(breaks_before)
+    segments: list[list[Point]] = [[]]
+    for d, v in solid:
+        if d in breaks and segments[-1]:
+            segments.append([])
+        segments[-1].append((d, v))
+    for segment in segments:
+        if len(segment) > 1:
+            coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in segment)
+            parts.append(f'<polyline class="series" fill="none" points="{coords}"/>')
+    # Dots mark each measurement while they stay apart; on a dense series only the latest one,
+    # and any point a line does not reach.
+    dotted = set(points if len(points) <= 24 else points[-1:])
+    dotted |= {segment[0] for segment in segments if len(segment) == 1}
+    for d, v in sorted(dotted):
         parts.append(f'<circle class="dot" cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5"/>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped or a number

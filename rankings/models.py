@@ -1,9 +1,12 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
+
+from .titles import snapshot_title
 
 
 class RankingSnapshotQuerySet(models.QuerySet):
@@ -12,6 +15,22 @@ class RankingSnapshotQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-taken_at", "-id")
+
+    def with_title_order(self):
+        """Annotate ``same_day_before``: how many published snapshots of the same origin and day,
+        with generated titles, were taken before each one (its title's " #2"; titles.py)."""
+        earlier = (
+            RankingSnapshot.objects.published()
+            .filter(title="", origin=OuterRef("origin"), taken_at__date=OuterRef("title_day"))
+            .filter(Q(taken_at__lt=OuterRef("taken_at")) | Q(taken_at=OuterRef("taken_at"), pk__lt=OuterRef("pk")))
+            .order_by()
+            .values("origin")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(title_day=TruncDate("taken_at")).annotate(
+            same_day_before=Coalesce(Subquery(earlier), Value(0))
+        )
 
 
 # Why a considered project is not in a computed ranking, as recorded in ``coverage``.
@@ -37,7 +56,12 @@ class RankingSnapshot(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty for a title made from the origin and date, in each reader's language."),
+    )
     taken_at = models.DateTimeField(_("taken at"))
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.COMPUTED)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -76,10 +100,15 @@ class RankingSnapshot(models.Model):
         indexes = [models.Index(fields=["status", "-taken_at"], name="snapshot_status_taken")]
 
     def __str__(self):
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self):
         return reverse("snapshot-detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        """The title readers see: as an editor typed it, or generated in the active language."""
+        return snapshot_title(self)
 
     @property
     def is_published(self) -> bool:

@@ -51,7 +51,7 @@ def snapshot_publish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     """Freeze a draft: check its ranks, record movement against the previous published one."""
     snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.is_published:
-        raise ValidationError(_("“%(title)s” is already published.") % {"title": snapshot.title})
+        raise ValidationError(_("“%(title)s” is already published.") % {"title": snapshot})
     entries = list(snapshot.entries.all())
     problem = ranks_problem(entry.rank for entry in entries)
     if problem:
@@ -116,7 +116,7 @@ def snapshot_unpublish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     """Take a snapshot off the site; it becomes an editable draft again."""
     snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
     if not snapshot.is_published:
-        raise ValidationError(_("“%(title)s” is not published.") % {"title": snapshot.title})
+        raise ValidationError(_("“%(title)s” is not published.") % {"title": snapshot})
     snapshot.status = RankingSnapshot.Status.DRAFT
     snapshot.published_at = None
     snapshot.save(update_fields=["status", "published_at"])
@@ -190,7 +190,7 @@ def snapshot_build(
             % {"date": as_of.isoformat()}
         )
     snapshot = RankingSnapshot(
-        title=title or f"Computed ranking · {as_of.isoformat()}",
+        title=title,  # empty: generated in each reader's language (titles.py)
         taken_at=timezone.now() if as_of == today else dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC),
         origin=RankingSnapshot.Origin.COMPUTED,
         status=RankingSnapshot.Status.DRAFT,
@@ -242,7 +242,7 @@ def snapshot_build_scheduled(*, as_of: dt.date | None = None, top_k: int | None 
 def snapshot_start_edition(*, snapshot: RankingSnapshot, title: str = "") -> RankingSnapshot:
     """A new editorial draft with the entries of ``snapshot`` (left untouched), for editors to edit."""
     edition = RankingSnapshot(
-        title=title or _("Editorial edition of “%(title)s”") % {"title": snapshot.title},
+        title=title,  # empty: generated in each reader's language (titles.py)
         taken_at=timezone.now(),
         origin=RankingSnapshot.Origin.EDITORIAL,
         status=RankingSnapshot.Status.DRAFT,
@@ -271,6 +271,26 @@ def snapshot_start_edition(*, snapshot: RankingSnapshot, title: str = "") -> Ran
     return edition
 
 
+def entry_fill_figures(*, entry: RankingEntry, snapshot: RankingSnapshot) -> RankingEntry:
+    """Give an entry added by hand the figures of the snapshot's day (not saved here).
+
+    Stars from the latest capture on or before the day the snapshot was taken; the gains by
+    stats.gains' rule, as a build records them. Stars an editor typed are kept.
+    """
+    as_of = snapshot.taken_at.date()
+    if entry.stars is None:
+        entry.stars = (
+            StatsSample.objects.filter(project_id=entry.project_id, captured_on__lte=as_of)
+            .order_by("-captured_on")
+            .values_list("stars", flat=True)
+            .first()
+        )
+    entry.stars_gained_30d, entry.stars_gained_365d = entry_gains(project_ids=[entry.project_id], as_of=as_of)[
+        entry.project_id
+    ]
+    return entry
+
+
 @transaction.atomic
 def snapshot_entry_pin(*, snapshot: RankingSnapshot, project: Project, rank: int | None = None, blurb: str = ""):
     """Pin a project into a draft at ``rank`` (default: last); the entries from there move down one."""
@@ -284,11 +304,8 @@ def snapshot_entry_pin(*, snapshot: RankingSnapshot, project: Project, rank: int
     below = dict(snapshot.entries.filter(rank__gte=rank).values_list("pk", "rank"))
     if below:
         snapshot_set_ranks(snapshot=snapshot, ranks={pk: old + 1 for pk, old in below.items()})
-    as_of = snapshot.taken_at.date()
-    sample = StatsSample.objects.filter(project=project, captured_on__lte=as_of).order_by("-captured_on").first()
-    entry = RankingEntry(
-        snapshot=snapshot, project=project, rank=rank, stars=sample.stars if sample else None, blurb=blurb
-    )
+    entry = RankingEntry(snapshot=snapshot, project=project, rank=rank, blurb=blurb)
+    entry_fill_figures(entry=entry, snapshot=snapshot)
     entry.full_clean()
     entry.save()
     return entry

@@ -66,7 +66,25 @@ def snapshot_detail(request, pk):
         context = {"page": page, "fragment": fragment(f"snapshot:{pk}")}
         return render(request, "rankings/snapshot_detail.html", context)
 
-    return cached_page(request, f"snapshot:{pk}", render_page, timeout=SNAPSHOT_TIMEOUT)
+    try:
+        return cached_page(request, f"snapshot:{pk}", render_page, timeout=SNAPSHOT_TIMEOUT)
+    except Http404:
+        # Only a page that is not published reaches here: readers never touch the session.
+        if not request.user.is_staff:
+            raise
+        return _draft_preview(request, pk)
+
+
+def _draft_preview(request, pk):
+    """A draft as staff preview it ("View on site" in admin): marked, never cached, never indexed."""
+    try:
+        page = selectors.snapshot_draft_page(pk=_known_id(pk))
+    except RankingSnapshot.DoesNotExist:
+        raise Http404(_("No published snapshot with that id.")) from None
+    response = render(request, "rankings/snapshot_detail.html", {"page": page, "preview": True})
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe

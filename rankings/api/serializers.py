@@ -1,3 +1,4 @@
+from django.utils import translation
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -92,10 +93,25 @@ class RankingEntrySerializer(serializers.ModelSerializer):
         )
     ]
 )
-class RankingSnapshotSerializer(serializers.ModelSerializer):
+def title_field():
+    return serializers.SerializerMethodField(
+        help_text="As an editor typed it, or generated from the origin and date, always in English "
+        "(the pages give it in the reader's language); a second one of the same origin and day ends in “#2”."
+    )
+
+
+class TitleMixin:
+    def get_title(self, snapshot) -> str:
+        # English whatever the request's language: API bodies are cached and shared without Vary.
+        with translation.override("en"):
+            return snapshot.display_title
+
+
+class RankingSnapshotSerializer(TitleMixin, serializers.ModelSerializer):
     """A published snapshot as listed: no entries, a link to them."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api-ranking-detail")
+    title = title_field()
     entry_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -155,9 +171,10 @@ class CoverageSerializer(serializers.Serializer):
         return {"considered": coverage["considered"], "ranked": coverage["ranked"], "left_out": left_out}
 
 
-class RankingSnapshotDetailSerializer(serializers.ModelSerializer):
+class RankingSnapshotDetailSerializer(TitleMixin, serializers.ModelSerializer):
     """A snapshot with its entries in rank order (the view passes them prefetched in the context)."""
 
+    title = title_field()
     entries = serializers.SerializerMethodField()
     coverage = CoverageSerializer(read_only=True, allow_null=True)
 
@@ -183,7 +200,9 @@ class RankingSnapshotDetailSerializer(serializers.ModelSerializer):
         return RankingEntrySerializer(self.context["entries"], many=True, context=context).data
 
 
-class SnapshotRefSerializer(serializers.ModelSerializer):
+class SnapshotRefSerializer(TitleMixin, serializers.ModelSerializer):
+    title = title_field()
+
     class Meta:
         model = RankingSnapshot
         fields = ["id", "title", "taken_at", "origin"]

@@ -26,6 +26,7 @@ from .pages import (
     project_page,
     snapshot_archive_page,
     snapshot_current_page,
+    snapshot_draft_page,
     snapshot_page,
 )
 from .projects import (
@@ -78,6 +79,7 @@ __all__ = [
     "snapshot_current_id",
     "snapshot_current_page",
     "snapshot_page",
+    "snapshot_draft_page",
     "snapshot_rederive",
     "snapshots_all",
     "snapshots_published",

@@ -109,7 +109,7 @@ def snapshot_compare(*, a: int, b: int, top_n: int | None = None, with_credits: 
 
     Raises RankingSnapshot.DoesNotExist, naming the ids that are not published snapshots.
     """
-    found = {s.pk: s for s in RankingSnapshot.objects.published().filter(pk__in={a, b})}
+    found = {s.pk: s for s in RankingSnapshot.objects.published().with_title_order().filter(pk__in={a, b})}
     missing = [str(pk) for pk in (a, b) if pk not in found]
     if missing:
         raise RankingSnapshot.DoesNotExist(f"No published snapshot with id {', '.join(missing)}.")

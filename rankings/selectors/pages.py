@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch
 from projects.models import Project
 
 from ..models import RankingEntry, RankingSnapshot
-from .entries import entries_for_display, movement
+from .entries import Movement, entries_for_display, movement
 from .projects import (
     backfilled_until,
     project_rank_history,
@@ -67,8 +67,28 @@ def snapshot_page(*, pk: int) -> RankingPage:
 
     Raises RankingSnapshot.DoesNotExist for unknown or unpublished ids.
     """
-    snapshot = RankingSnapshot.objects.published().annotate(entry_count=Count("entries")).get(pk=pk)
+    snapshot = RankingSnapshot.objects.published().with_title_order().annotate(entry_count=Count("entries")).get(pk=pk)
     return _ranking_page(snapshot, published_index(), live=False)
+
+
+def snapshot_draft_page(*, pk: int) -> RankingPage:
+    """An unpublished snapshot's top-10 as it would be published, for staff to preview: five queries.
+
+    No movement (a draft records it when published); "older" is the newest published snapshot
+    taken before it. Raises RankingSnapshot.DoesNotExist for unknown or published ids.
+    """
+    snapshot = (
+        RankingSnapshot.objects.exclude(status=RankingSnapshot.Status.PUBLISHED)
+        .with_title_order()
+        .annotate(entry_count=Count("entries"))
+        .get(pk=pk)
+    )
+    index = published_index()
+    entries = list(entries_for_display(snapshot).filter(rank__lte=TOP_N))
+    for entry in entries:
+        entry.movement, entry.spark_points = Movement(""), []
+    older = next((s for s in index if s.taken_at < snapshot.taken_at), None)
+    return RankingPage(snapshot, entries, index, older, None)
 
 
 @dataclass(frozen=True)
@@ -97,7 +117,7 @@ def snapshot_archive_page(*, page: int, per_page: int = ARCHIVE_PAGE_SIZE) -> Ar
         queryset=RankingEntry.objects.filter(rank__lte=3).select_related("project").order_by("rank"),
         to_attr="top_three",
     )
-    snapshots = RankingSnapshot.objects.published().newest_first().prefetch_related(top_three)
+    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first().prefetch_related(top_three)
     paginator = Paginator(snapshots, per_page, allow_empty_first_page=True)
     page_obj = paginator.page(page)
     return ArchivePage(list(page_obj.object_list), page_obj.number, paginator.num_pages, paginator.count)

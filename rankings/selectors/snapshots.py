@@ -14,7 +14,8 @@ TOP_N = 10
 
 def published_index() -> list[RankingSnapshot]:
     """Every published snapshot, newest first, with the fields a menu needs: one query."""
-    return list(RankingSnapshot.objects.published().newest_first().only("id", "title", "taken_at", "origin"))
+    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first()
+    return list(snapshots.only("id", "title", "taken_at", "origin"))
 
 
 def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:
@@ -30,7 +31,7 @@ def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:
 
 def _with_counts(snapshots):
     older_published = RankingSnapshot.objects.published().filter(taken_at__lt=OuterRef("taken_at"))
-    return snapshots.annotate(has_previous=Exists(older_published), entry_count=Count("entries"))
+    return snapshots.with_title_order().annotate(has_previous=Exists(older_published), entry_count=Count("entries"))
 
 
 def snapshots_published():
@@ -81,4 +82,5 @@ def feed_snapshots(*, limit: int = 20) -> list[RankingSnapshot]:
         queryset=RankingEntry.objects.filter(rank__lte=TOP_N).select_related("project").order_by("rank"),
         to_attr="top_entries",
     )
-    return list(RankingSnapshot.objects.published().newest_first().prefetch_related(top)[:limit])
+    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first()
+    return list(snapshots.prefetch_related(top)[:limit])

@@ -196,3 +196,43 @@ def test_a_rank_out_of_range_is_a_form_error(staff_client, draft, rank):
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert _names(draft) == ["P1", "P2", "P3"]
+
+
+def _captures(project, taken_at, *stars_by_days_before):
+    from stats.models import StatsSample
+
+    for days, stars in stars_by_days_before:
+        StatsSample.objects.create(
+            project=project,
+            captured_on=taken_at.date() - dt.timedelta(days=days),
+            captured_at=taken_at - dt.timedelta(days=days),
+            stars=stars,
+        )
+
+
+def test_a_project_pinned_by_service_gets_its_figures_from_the_latest_capture(draft, project_factory):
+    from rankings.services import snapshot_entry_pin
+
+    pinned = project_factory(name="Pinned")
+    # The capture after taken_at is not the snapshot's; the one on taken_at's day is.
+    _captures(pinned, draft.taken_at, (30, 1000), (0, 1450), (-2, 9999))
+    entry = snapshot_entry_pin(snapshot=draft, project=pinned)
+    assert (entry.stars, entry.stars_gained_30d) == (1450, 450)
+
+
+def test_a_project_added_in_the_admin_inline_gets_its_figures(staff_client, draft, project_factory):
+    first, second, third = draft.entries.order_by("rank")
+    pinned = project_factory(name="Pinned")
+    # The form below sets the snapshot's taken_at to 2025-01-01.
+    _captures(pinned, dt.datetime(2025, 1, 1, tzinfo=dt.UTC), (31, 11000), (1, 11248), (-1, 99999))
+    response = staff_client.post(
+        f"/admin/rankings/rankingsnapshot/{draft.pk}/change/",
+        _form(
+            draft,
+            [(first, 1, "", None, False), (second, 2, "", None, False), (third, 3, "", None, False)],
+            extra=[(None, 4, "By hand.", pinned, False)],
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    entry = draft.entries.get(project=pinned)
+    assert (entry.stars, entry.stars_gained_30d) == (11248, 248)

@@ -31,7 +31,5 @@ class Command(BaseCommand):
             snapshot = snapshot_build(as_of=as_of, top_k=top, publish=True if publish else None)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        self.stderr.write(
-            f"“{snapshot.title}”: {snapshot.entries.count()} entries, {snapshot.get_status_display().lower()}."
-        )
+        self.stderr.write(f"“{snapshot}”: {snapshot.entries.count()} entries, {snapshot.get_status_display().lower()}.")
         self.stdout.write(str(snapshot.pk))
