@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -15,6 +15,9 @@ from stats.models import StatsSample
 from .building import Ranked, compute_ranking
 from .models import RankingEntry, RankingSnapshot
 from .scoring import Parameters
+
+# Boards (issue 16): the pages, feed and API that predate boards read the overall board.
+OVERALL = RankingSnapshot.Board.OVERALL
 
 
 def entries_for_display(snapshot: RankingSnapshot):
@@ -34,8 +37,8 @@ def entries_for_display(snapshot: RankingSnapshot):
 
 
 def snapshot_current() -> RankingSnapshot | None:
-    """The newest published snapshot, or None before anything is published."""
-    return RankingSnapshot.objects.published().newest_first().first()
+    """The newest published snapshot of the overall board, or None before anything is published."""
+    return RankingSnapshot.objects.published().board(OVERALL).newest_first().first()
 
 
 def snapshot_published(*, pk: int) -> RankingSnapshot:
@@ -60,9 +63,10 @@ class SnapshotMovement:
 
 
 def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:
-    """The newest published snapshot taken before this one: one query."""
+    """The newest published snapshot of the same board taken before this one: one query."""
     return (
         RankingSnapshot.objects.published()
+        .filter(board=snapshot.board, category_id=snapshot.category_id)
         .filter(taken_at__lt=snapshot.taken_at)
         .exclude(pk=snapshot.pk)
         .newest_first()
@@ -153,9 +157,11 @@ def movement(*, rank: int, previous_rank: int | None, has_previous: bool) -> Mov
     return Movement("same")
 
 
-def published_index() -> list[RankingSnapshot]:
-    """Every published snapshot, newest first, with the fields a menu needs: one query."""
-    return list(RankingSnapshot.objects.published().newest_first().only("id", "title", "taken_at", "origin"))
+def published_index(*, board: str = OVERALL, category_id: int | None = None) -> list[RankingSnapshot]:
+    """Every published snapshot of a board, newest first, with the fields a menu needs: one query."""
+    snapshots = RankingSnapshot.objects.published().filter(board=board, category_id=category_id)
+    fields = ("id", "title", "taken_at", "origin", "board", "period", "category__name_en", "category__name_zh")
+    return list(snapshots.newest_first().select_related("category").only(*fields))
 
 
 def _neighbours(index: list[RankingSnapshot], snapshot: RankingSnapshot):
@@ -224,8 +230,10 @@ def snapshot_page(*, pk: int) -> RankingPage:
 
     Raises RankingSnapshot.DoesNotExist for unknown or unpublished ids.
     """
-    snapshot = RankingSnapshot.objects.published().annotate(entry_count=Count("entries")).get(pk=pk)
-    return _ranking_page(snapshot, published_index(), live=False)
+    snapshot = (
+        RankingSnapshot.objects.published().select_related("category").annotate(entry_count=Count("entries")).get(pk=pk)
+    )
+    return _ranking_page(snapshot, published_index(board=snapshot.board, category_id=snapshot.category_id), live=False)
 
 
 @dataclass(frozen=True)
@@ -254,7 +262,7 @@ def snapshot_archive_page(*, page: int, per_page: int = ARCHIVE_PAGE_SIZE) -> Ar
         queryset=RankingEntry.objects.filter(rank__lte=3).select_related("project").order_by("rank"),
         to_attr="top_three",
     )
-    snapshots = RankingSnapshot.objects.published().newest_first().prefetch_related(top_three)
+    snapshots = RankingSnapshot.objects.published().board(OVERALL).newest_first().prefetch_related(top_three)
     paginator = Paginator(snapshots, per_page, allow_empty_first_page=True)
     page_obj = paginator.page(page)
     return ArchivePage(list(page_obj.object_list), page_obj.number, paginator.num_pages, paginator.count)
@@ -313,12 +321,14 @@ def feed_snapshots(*, limit: int = 20) -> list[RankingSnapshot]:
         queryset=RankingEntry.objects.filter(rank__lte=TOP_N).select_related("project").order_by("rank"),
         to_attr="top_entries",
     )
-    return list(RankingSnapshot.objects.published().newest_first().prefetch_related(top)[:limit])
+    # The site feed: the overall board and the month's newcomers (fields have feeds of their own).
+    snapshots = RankingSnapshot.objects.published().filter(board__in=[OVERALL, RankingSnapshot.Board.NEW])
+    return list(snapshots.select_related("category").newest_first().prefetch_related(top)[:limit])
 
 
 def project_current_rank(*, project_id: int) -> int | None:
     """The project's rank in the newest published snapshot, if it is in it: one query."""
-    newest = RankingSnapshot.objects.published().newest_first().values("pk")[:1]
+    newest = RankingSnapshot.objects.published().board(OVERALL).newest_first().values("pk")[:1]
     return (
         RankingEntry.objects.filter(snapshot_id=Subquery(newest), project_id=project_id)
         .values_list("rank", flat=True)
@@ -327,7 +337,12 @@ def project_current_rank(*, project_id: int) -> int | None:
 
 
 def _with_counts(snapshots):
-    older_published = RankingSnapshot.objects.published().filter(taken_at__lt=OuterRef("taken_at"))
+    # Older on the same board (and field): a category board names its category, the others none.
+    older_published = (
+        RankingSnapshot.objects.published()
+        .filter(taken_at__lt=OuterRef("taken_at"), board=OuterRef("board"))
+        .filter(Q(category=OuterRef("category")) | ~Q(board=RankingSnapshot.Board.CATEGORY))
+    )
     return snapshots.annotate(has_previous=Exists(older_published), entry_count=Count("entries"))
 
 
@@ -346,8 +361,8 @@ def snapshots_all():
 
 
 def snapshot_current_annotated() -> RankingSnapshot | None:
-    """The newest published snapshot, annotated as in snapshots_published(): one query."""
-    return snapshots_published().first()
+    """The newest published snapshot of the overall board, annotated as in snapshots_published(): one query."""
+    return snapshots_published().filter(board=OVERALL).first()
 
 
 def entry_movement(*, rank: int, previous_rank: int | None, has_previous: bool) -> tuple[str | None, int | None]:
@@ -365,7 +380,9 @@ def entry_movement(*, rank: int, previous_rank: int | None, has_previous: bool) 
 def project_rank_history(*, project_id: int) -> list[RankingEntry]:
     """The project's entries in published snapshots, oldest first, with their snapshot: one query."""
     return list(
-        RankingEntry.objects.filter(project_id=project_id, snapshot__status=RankingSnapshot.Status.PUBLISHED)
+        RankingEntry.objects.filter(
+            project_id=project_id, snapshot__status=RankingSnapshot.Status.PUBLISHED, snapshot__board=OVERALL
+        )
         .select_related("snapshot")
         .order_by("snapshot__taken_at", "snapshot_id")
     )
@@ -395,7 +412,7 @@ def backfilled_until(samples: list[tuple[dt.date, int, str]]) -> dt.date | None:
 
 
 def current_snapshot_id() -> int | None:
-    return RankingSnapshot.objects.published().newest_first().values_list("pk", flat=True).first()
+    return RankingSnapshot.objects.published().board(OVERALL).newest_first().values_list("pk", flat=True).first()
 
 
 @dataclass(frozen=True)
