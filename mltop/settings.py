@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
         "AuthorKindEnum": "projects.models.Author.Kind",
         "SnapshotStatusEnum": "rankings.models.RankingSnapshot.Status",
         "SnapshotOriginEnum": "rankings.models.RankingSnapshot.Origin",
+        "SnapshotBoardEnum": "rankings.models.RankingSnapshot.Board",
     },
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)

@@ -243,7 +243,7 @@ def category_memberships(*, project_ids=None) -> dict[int, set[int]]:
     # The union keeps overrides apart from topic rows by their third column; rows then merge here.
     members: dict[int, set[int]] = {}
     removed: set[tuple[int, int]] = set()
-    for project_id, category_id, member in by_topic.union(overrides, all=True):
+    for project_id, category_id, member in by_topic.order_by().union(overrides.order_by(), all=True):
         if member:
             members.setdefault(project_id, set()).add(category_id)
         else:

@@ -30,7 +30,7 @@ class SnapshotFeed(Feed):
         return cached_by_generation("feed", selectors.feed_snapshots)
 
     def item_title(self, item):
-        return item.title
+        return item.display_title
 
     def item_link(self, item):
         return item.get_absolute_url()

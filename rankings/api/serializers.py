@@ -2,6 +2,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from projects.api.serializers import ProjectSummarySerializer
+from projects.models import Category
 
 from ..models import RankingEntry, RankingSnapshot
 from ..selectors import entry_movement
@@ -28,6 +29,10 @@ DETECTRON = {
     "authors_et_al": False,
 }
 SNAPSHOT_REF = {"id": 2, "title": "Top 10 · March 2018", "taken_at": "2018-03-01T00:00:00Z", "origin": "computed"}
+
+
+TITLE_HELP = "Generated in the request's language for the newcomers' and field boards."
+CATEGORY_HELP = "The field's slug on a category board; null on the others."
 
 
 class RankingEntrySerializer(serializers.ModelSerializer):
@@ -96,10 +101,24 @@ class RankingSnapshotSerializer(serializers.ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api-ranking-detail")
     entry_count = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(source="display_title", read_only=True, help_text=TITLE_HELP)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=CATEGORY_HELP)
 
     class Meta:
         model = RankingSnapshot
-        fields = ["id", "url", "title", "taken_at", "origin", "method", "published_at", "entry_count"]
+        fields = [
+            "id",
+            "url",
+            "title",
+            "board",
+            "period",
+            "category",
+            "taken_at",
+            "origin",
+            "method",
+            "published_at",
+            "entry_count",
+        ]
 
 
 @extend_schema_serializer(
@@ -159,12 +178,17 @@ class RankingSnapshotDetailSerializer(serializers.ModelSerializer):
 
     entries = serializers.SerializerMethodField()
     coverage = CoverageSerializer(read_only=True, allow_null=True)
+    title = serializers.CharField(source="display_title", read_only=True, help_text=TITLE_HELP)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=CATEGORY_HELP)
 
     class Meta:
         model = RankingSnapshot
         fields = [
             "id",
             "title",
+            "board",
+            "period",
+            "category",
             "taken_at",
             "origin",
             "status",
@@ -183,9 +207,11 @@ class RankingSnapshotDetailSerializer(serializers.ModelSerializer):
 
 
 class SnapshotRefSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", read_only=True, help_text=TITLE_HELP)
+
     class Meta:
         model = RankingSnapshot
-        fields = ["id", "title", "taken_at", "origin"]
+        fields = ["id", "title", "board", "period", "taken_at", "origin"]
 
 
 class RankChangeSerializer(serializers.Serializer):
@@ -240,3 +266,30 @@ class ProjectRankSerializer(serializers.ModelSerializer):
     class Meta:
         model = RankingEntry
         fields = ["snapshot", "rank", "previous_rank", "score", "stars"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    """A field: its names and descriptions, the GitHub topics that map to it, a link to its board."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-category-detail", lookup_field="slug")
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "url", "name_en", "name_zh", "description_en", "description_zh", "topics"]
+
+
+class CategoryDetailSerializer(CategorySerializer):
+    """A field with its current board (its newest published top 10), null before one is published."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta(CategorySerializer.Meta):
+        fields = [*CategorySerializer.Meta.fields, "current"]
+
+    @extend_schema_field(RankingSnapshotDetailSerializer(allow_null=True))
+    def get_current(self, category):
+        snapshot = self.context.get("current")
+        if snapshot is None:
+            return None
+        return RankingSnapshotDetailSerializer(snapshot, context={"entries": self.context["entries"]}).data
