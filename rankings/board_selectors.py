@@ -99,7 +99,7 @@ class CategoryPage:
 
 
 def category_page(*, slug: str) -> CategoryPage:
-    """A field's current top 10 with movers and newcomers against its previous board: seven queries.
+    """A field's current top 10 with movers and newcomers against its previous board: eight queries.
 
     Raises Category.DoesNotExist for an unknown or inactive slug.
     """
