@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from projects.categories import DEFAULT_CATEGORIES, categories_ensure_defaults, category_memberships
 from projects.models import Category, CategoryOverride, Project, Topic
@@ -29,8 +30,9 @@ PARAMS = Parameters()
 
 @pytest.fixture(autouse=True)
 def _on_2_december_2026():
-    # Samples are recorded, and builds read what was recorded before them, at this moment.
-    with time_machine.travel(NOW, tick=False):
+    # Samples are recorded, and builds read what was recorded before them, at this moment; the
+    # language a Chinese request activates in this thread must not outlive the test.
+    with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
 
