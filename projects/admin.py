@@ -144,6 +144,7 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         # A field override needs the project to exist: offered once it has been added.
         return self.inlines if obj is not None else [AuthorshipInline]
+
     readonly_fields = [*FETCHED_FIELDS, *DISCOVERY_FIELDS]
     fieldsets = [
         (None, {"fields": ["name", "slug", "repo_url", "description", "topics", "paper_urls", "demo_url"]}),
