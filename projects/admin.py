@@ -123,14 +123,6 @@ class AuthorshipInline(SafeAutocompleteMixin, admin.TabularInline):
     extra = 1
 
 
-class CategoryOverrideInline(admin.TabularInline):
-    """An editor's word on the project's fields, over what its topics say."""
-
-    model = CategoryOverride
-    fields = ["category", "member"]
-    extra = 0
-
-
 @admin.register(Project)
 class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ProjectAdminForm
@@ -139,11 +131,8 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "repo_owner", "repo_name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["topics"]
-    inlines = [AuthorshipInline, CategoryOverrideInline]
-
-    def get_inlines(self, request, obj):
-        # A field override needs the project to exist: offered once it has been added.
-        return self.inlines if obj is not None else [AuthorshipInline]
+    # Field overrides are edited on each field's page (CategoryAdmin), where editors curate it.
+    inlines = [AuthorshipInline]
 
     readonly_fields = [*FETCHED_FIELDS, *DISCOVERY_FIELDS]
     fieldsets = [
