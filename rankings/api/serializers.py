@@ -102,7 +102,7 @@ class RankingSnapshotSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-ranking-detail")
     entry_count = serializers.IntegerField(read_only=True)
     title = serializers.CharField(source="display_title", read_only=True, help_text=TITLE_HELP)
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=CATEGORY_HELP)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True, help_text=CATEGORY_HELP)
 
     class Meta:
         model = RankingSnapshot
@@ -179,7 +179,7 @@ class RankingSnapshotDetailSerializer(serializers.ModelSerializer):
     entries = serializers.SerializerMethodField()
     coverage = CoverageSerializer(read_only=True, allow_null=True)
     title = serializers.CharField(source="display_title", read_only=True, help_text=TITLE_HELP)
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=CATEGORY_HELP)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True, help_text=CATEGORY_HELP)
 
     class Meta:
         model = RankingSnapshot
