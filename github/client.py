@@ -59,6 +59,7 @@ class RepoStats:
     created_at: dt.datetime | None
     pushed_at: dt.datetime | None
     etag: str = ""
+    fork: bool = False
 
     @property
     def full_name(self) -> str:
@@ -107,12 +108,13 @@ def _repo_from_rest(data: dict, etag: str) -> RepoStats:
         created_at=parse_datetime(data["created_at"]) if data.get("created_at") else None,
         pushed_at=parse_datetime(data["pushed_at"]) if data.get("pushed_at") else None,
         etag=etag,
+        fork=bool(data.get("fork", False)),
     )
 
 
 REPO_FIELDS = """
 fragment repo on Repository {
-  databaseId nameWithOwner stargazerCount forkCount isArchived createdAt pushedAt
+  databaseId nameWithOwner stargazerCount forkCount isArchived isFork createdAt pushedAt
   watchers { totalCount }
   issues(states: OPEN) { totalCount }
   pullRequests(states: OPEN) { totalCount }
@@ -141,6 +143,7 @@ def _repo_from_graphql(data: dict) -> RepoStats:
         language=(data.get("primaryLanguage") or {}).get("name") or "",
         created_at=parse_datetime(data["createdAt"]) if data.get("createdAt") else None,
         pushed_at=parse_datetime(data["pushedAt"]) if data.get("pushedAt") else None,
+        fork=bool(data.get("isFork", False)),
     )
 
 

@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "AuthorKindEnum": "projects.models.Author.Kind",
         "SnapshotStatusEnum": "rankings.models.RankingSnapshot.Status",
         "SnapshotOriginEnum": "rankings.models.RankingSnapshot.Origin",
+        "SnapshotBoardEnum": "rankings.models.RankingSnapshot.Board",
     },
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
@@ -414,6 +415,20 @@ RANKING_SPIKE_BASELINE = env.int("RANKING_SPIKE_BASELINE", default=30)
 # Computed snapshots keep the top K; the daily task publishes them or leaves a draft.
 RANKING_TOP_K = env.int("RANKING_TOP_K", default=100)
 RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=False)
+# --- Boards (issue 16): fields and the month's newcomers (rankings/boards.py) ---------------
+# Each field's daily top 10 is computed, not curated: published as built unless set to false.
+CATEGORY_BOARD_TOP_K = env.int("CATEGORY_BOARD_TOP_K", default=10)
+CATEGORY_BOARD_AUTO_PUBLISH = env.bool("CATEGORY_BOARD_AUTO_PUBLISH", default=True)
+# The month's newcomers (rankings/newcomers.py): weights, least stars gained in the month, and
+# how many days before the month a repository may have been created and still count as new.
+NEWCOMERS_WEIGHTS = {
+    "month_stars": env.float("NEWCOMERS_WEIGHT_MONTH_STARS", default=0.65),
+    "forks": env.float("NEWCOMERS_WEIGHT_FORKS", default=0.20),
+    "recency": env.float("NEWCOMERS_WEIGHT_RECENCY", default=0.15),
+}
+NEWCOMERS_MIN_STARS_GAINED = env.int("NEWCOMERS_MIN_STARS_GAINED", default=10)
+NEWCOMERS_CREATED_DAYS_BEFORE = env.int("NEWCOMERS_CREATED_DAYS_BEFORE", default=0)
+NEWCOMERS_TOP_K = env.int("NEWCOMERS_TOP_K", default=10)
 
 # --- Logging -------------------------------------------------------------------------------
 LOGGING = {

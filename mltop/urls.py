@@ -4,7 +4,9 @@ from django.views.generic import RedirectView
 
 from mltop import views as site_views
 from projects import views as project_views
+from rankings import board_views
 from rankings import views as ranking_views
+from rankings.board_feeds import category_feed
 from rankings.feeds import snapshot_feed
 
 urlpatterns = [
@@ -19,6 +21,12 @@ urlpatterns = [
     path("feed/", snapshot_feed, name="feed"),
     path("badge/<slug:slug>.svg", ranking_views.badge, name="badge"),
     path("methodology/", ranking_views.methodology, name="methodology"),
+    # Boards (issue 16): the month's newcomers and the fields.
+    path("rankings/new/", board_views.newcomers_index, name="newcomers-index"),
+    path("rankings/new/<str:period>/", board_views.newcomers_month, name="newcomers-month"),
+    path("topics/", board_views.categories_index, name="category-index"),
+    path("topics/<slug:slug>/", board_views.category_detail, name="category-detail"),
+    path("topics/<slug:slug>/feed/", category_feed, name="category-feed"),
     # API: everything under /api/ (routers, schema, docs, JSON 404s) lives in mltop/api/urls.py.
     path("api/", include("mltop.api.urls")),
     path("livez", site_views.livez, name="livez"),

@@ -22,6 +22,8 @@ from .models import (
     Author,
     Authorship,
     Candidate,
+    Category,
+    CategoryOverride,
     DiscoveryRule,
     ExclusionPattern,
     Project,
@@ -129,7 +131,9 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "repo_owner", "repo_name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["topics"]
+    # Field overrides are edited on each field's page (CategoryAdmin), where editors curate it.
     inlines = [AuthorshipInline]
+
     readonly_fields = [*FETCHED_FIELDS, *DISCOVERY_FIELDS]
     fieldsets = [
         (None, {"fields": ["name", "slug", "repo_url", "description", "topics", "paper_urls", "demo_url"]}),
@@ -381,3 +385,30 @@ class ExclusionPatternAdmin(admin.ModelAdmin):
     list_display = ["pattern", "field", "reason", "active"]
     list_filter = ["field", "active"]
     search_fields = ["pattern", "reason"]
+
+
+class CategoryMemberInline(SafeAutocompleteMixin, admin.TabularInline):
+    """Projects an editor put in (or kept out of) this field, whatever their topics."""
+
+    model = CategoryOverride
+    fields = ["project", "member"]
+    autocomplete_fields = ["project"]
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_zh", "slug", "position", "active", "topic_count"]
+    list_editable = ["position", "active"]
+    list_filter = ["active"]
+    search_fields = ["name_en", "name_zh", "slug", "topics__slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["topics"]
+    inlines = [CategoryMemberInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(topic_count=Count("topics", distinct=True))
+
+    @admin.display(description=_("topics"), ordering="topic_count")
+    def topic_count(self, category):
+        return category.topic_count

@@ -266,6 +266,7 @@ def _new_project(found: Found, *, slug: str, now: dt.datetime) -> Project:
         forks=repo.forks,
         open_issues=repo.open_issues,
         archived=repo.archived,
+        fork=repo.fork,
         license=repo.license[:100],
         language=repo.language[:100],
         repo_created_at=repo.created_at,

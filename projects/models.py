@@ -163,6 +163,7 @@ FETCHED_FIELDS = (
     "open_issues",
     "stars_gained_30d",
     "archived",
+    "fork",
     "license",
     "language",
     "repo_created_at",
@@ -219,6 +220,7 @@ class Project(models.Model):
     open_issues = models.PositiveIntegerField(_("open issues"), null=True, blank=True)
     stars_gained_30d = models.IntegerField(_("stars gained in 30 days"), null=True, blank=True)
     archived = models.BooleanField(_("archived"), default=False)
+    fork = models.BooleanField(_("fork"), default=False, help_text=_("GitHub says it is a fork of another repository."))
     license = models.CharField(_("license"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=100, blank=True)
     repo_created_at = models.DateTimeField(_("repository created at"), null=True, blank=True)
@@ -339,3 +341,67 @@ class Authorship(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.project}"
+
+
+class Category(models.Model):
+    """A field of machine learning (computer vision, language models...) with a board of its own.
+
+    A project belongs to a category when it carries one of the category's GitHub topics,
+    unless an editor says otherwise (``CategoryOverride``).
+    """
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    topics = models.ManyToManyField(
+        Topic,
+        related_name="categories",
+        blank=True,
+        verbose_name=_("GitHub topics"),
+        help_text=_("A project carrying any of these topics belongs to the category."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order in lists."))
+    active = models.BooleanField(_("active"), default=True, help_text=_("Inactive categories get no board."))
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name_en
+
+    def get_absolute_url(self):
+        return reverse("category-detail", kwargs={"slug": self.slug})
+
+    def name_in(self, language: str | None) -> str:
+        """The name in a language code (``zh-hans``...); English for anything but Chinese."""
+        return self.name_zh if (language or "").lower().startswith("zh") and self.name_zh else self.name_en
+
+    def description_in(self, language: str | None) -> str:
+        if (language or "").lower().startswith("zh") and self.description_zh:
+            return self.description_zh
+        return self.description_en
+
+
+class CategoryOverride(models.Model):
+    """An editor's word on one project in one category, over what its topics say."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="category_overrides")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="overrides")
+    member = models.BooleanField(
+        _("belongs"), default=True, help_text=_("Checked: in the category whatever its topics; unchecked: never in it.")
+    )
+
+    class Meta:
+        ordering = ["category", "project"]
+        verbose_name = _("category override")
+        verbose_name_plural = _("category overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "category"], name="categoryoverride_unique_project"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {'in' if self.member else 'not in'} {self.category}"

@@ -123,8 +123,8 @@ def _apply_entry_rows(snapshot: RankingSnapshot, formset) -> None:
 
 @admin.register(RankingSnapshot)
 class RankingSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["title_shown", "taken_at", "origin", "status", "published_at"]
-    list_filter = ["status", "origin"]
+    list_display = ["title_shown", "board", "period", "category", "taken_at", "origin", "status", "published_at"]
+    list_filter = ["status", "origin", "board", "category"]
     search_fields = ["title", "notes"]
     date_hierarchy = "taken_at"
     inlines = [RankingEntryInline]
@@ -149,7 +149,12 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
     def title_shown(self, snapshot):
         return snapshot.display_title
 
+    # Which board a snapshot belongs to is chosen when it is made (builds, "start an edition").
+    board_fields = ["board", "period", "category"]
+
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_published:
+            return [*self.readonly_fields, *self.board_fields]
         if obj is not None and obj.is_published:
             # Published snapshots are frozen: every field is shown, none can be edited.
             return [f.name for f in self.model._meta.fields if f.name not in ("id", "coverage")] + ["left_out"]

@@ -27,6 +27,28 @@ class Candidate:
     name: str
     figures: Figures
     spike_count: int
+    # Read only when the pass includes a month's newcomers (``NewcomerWindow``); see below.
+    status: str = "tracked"
+    created_at: dt.datetime | None = None
+    fork: bool = False
+    month_counted: int = 0  # spike-capped stars gained in the month, first capture included
+    month_gained: int = 0  # the same, uncapped
+
+
+@dataclass(frozen=True)
+class NewcomerWindow:
+    """What a pass needs to serve a month's newcomers board besides the daily boards.
+
+    Candidates (not excluded, not yet tracked) created from ``created_since`` to before
+    ``created_until`` join the tracked projects, and each row carries the stars gained in
+    ``month_start``..``month_end`` (captures on those days; the stars of a project's first
+    capture count when that capture is in the month: it had none before it was created).
+    """
+
+    month_start: dt.date
+    month_end: dt.date
+    created_since: dt.datetime
+    created_until: dt.datetime
 
 
 def _vendor_sql() -> dict[str, str]:
@@ -43,7 +65,18 @@ def _vendor_sql() -> dict[str, str]:
     }
 
 
-def _windowed_sql(params: Parameters, *, project_filter: str = "", recorded_before=None) -> str:
+def _status_sql(newcomers: NewcomerWindow | None) -> str:
+    if newcomers is None:
+        return "p.status = %(tracked)s"
+    return (
+        "(p.status = %(tracked)s OR (p.status = %(candidate)s"
+        " AND p.repo_created_at >= %(created_since)s AND p.repo_created_at < %(created_until)s))"
+    )
+
+
+def _windowed_sql(
+    params: Parameters, *, project_filter: str = "", recorded_before=None, newcomers: NewcomerWindow | None = None
+) -> str:
     """The common table expressions: captures, their intervals, and each interval's cap."""
     # Window frame offsets must be constants in PostgreSQL: inlined as an integer.
     baseline = int(params.spike_baseline)
@@ -60,7 +93,7 @@ def _windowed_sql(params: Parameters, *, project_filter: str = "", recorded_befo
         FROM {samples} s
         JOIN {projects} p ON p.id = s.project_id
         WHERE s.captured_on > %(start)s AND s.captured_on <= %(as_of)s
-          AND p.status = %(tracked)s
+          AND {_status_sql(newcomers)}
           AND (p.missing_since IS NULL OR p.missing_since > %(as_of_end)s)
           {"AND s.recorded_at <= %(recorded_before)s" if recorded_before is not None else ""}
           {project_filter}
@@ -100,10 +133,25 @@ def _windowed_sql(params: Parameters, *, project_filter: str = "", recorded_befo
     """
 
 
-def _params(as_of: dt.date, params: Parameters, recorded_before: dt.datetime | None = None) -> dict:
+def _params(
+    as_of: dt.date,
+    params: Parameters,
+    recorded_before: dt.datetime | None = None,
+    newcomers: NewcomerWindow | None = None,
+) -> dict:
     ops = connection.ops
     as_of_end = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC)
+    extra = {}
+    if newcomers is not None:
+        extra = {
+            "candidate": Project.Status.CANDIDATE,
+            "created_since": ops.adapt_datetimefield_value(newcomers.created_since),
+            "created_until": ops.adapt_datetimefield_value(newcomers.created_until),
+            "month_start": ops.adapt_datefield_value(newcomers.month_start),
+            "month_end": ops.adapt_datefield_value(min(newcomers.month_end, as_of)),
+        }
     return {
+        **extra,
         "recorded_before": ops.adapt_datetimefield_value(recorded_before) if recorded_before else None,
         "start": ops.adapt_datefield_value(params.history_start(as_of)),
         "as_of": ops.adapt_datefield_value(as_of),
@@ -124,12 +172,35 @@ def _as_date(value) -> dt.date | None:
 
 
 def candidates_as_of(
-    *, as_of: dt.date, params: Parameters, recorded_before: dt.datetime | None = None, batch_size: int = 2000
+    *,
+    as_of: dt.date,
+    params: Parameters,
+    recorded_before: dt.datetime | None = None,
+    batch_size: int = 2000,
+    newcomers: NewcomerWindow | None = None,
 ) -> Iterator[Candidate]:
-    """Tracked, present projects with a capture in the history window, and their figures (one query)."""
+    """Tracked, present projects with a capture in the history window, and their figures (one query).
+
+    With ``newcomers``, the same statement also returns the month's new candidates and every
+    row's gains in the month, so one pass serves the daily boards and the newcomers' board.
+    """
     vendor = _vendor_sql()
+    month_sums = first_join = ""
+    month_columns = "NULL, NULL, 0, 0, 0"
+    if newcomers is not None:
+        in_month = "captured_on >= %(month_start)s AND captured_on <= %(month_end)s"
+        month_sums = f""",
+               SUM(CASE WHEN {in_month} THEN gain ELSE 0 END) AS gained_month,
+               SUM(CASE WHEN {in_month} THEN counted ELSE 0 END) AS counted_month"""
+        first_join = """
+    LEFT JOIN window_samples f ON f.project_id = n.project_id AND f.prev_on IS NULL
+         AND f.captured_on >= %(month_start)s AND f.captured_on <= %(month_end)s"""
+        month_columns = (
+            "p.status, p.repo_created_at, p.fork, COALESCE(g.gained_month, 0) + COALESCE(f.stars, 0), "
+            "COALESCE(g.counted_month, 0) + COALESCE(f.stars, 0)"
+        )
     sql = (
-        _windowed_sql(params, recorded_before=recorded_before)
+        _windowed_sql(params, recorded_before=recorded_before, newcomers=newcomers)
         + f""",
     gains AS (
         SELECT project_id,
@@ -137,26 +208,28 @@ def candidates_as_of(
                SUM(CASE WHEN captured_on > %(long_start)s THEN gain ELSE 0 END) AS gained_long,
                SUM(CASE WHEN captured_on > %(short_start)s THEN counted ELSE 0 END) AS counted_short,
                SUM(CASE WHEN captured_on > %(long_start)s THEN counted ELSE 0 END) AS counted_long,
-               SUM(CASE WHEN captured_on > %(long_start)s THEN spike ELSE 0 END) AS spikes
+               SUM(CASE WHEN captured_on > %(long_start)s THEN spike ELSE 0 END) AS spikes{month_sums}
         FROM capped
         GROUP BY project_id
     )
     SELECT n.project_id, p.name, p.archived, p.ranking_keep, n.stars, n.forks, n.watchers,
            {vendor["pushed_on"]} AS pushed_on,
            COALESCE(g.gained_short, 0), COALESCE(g.gained_long, 0),
-           COALESCE(g.counted_short, 0), COALESCE(g.counted_long, 0), COALESCE(g.spikes, 0)
+           COALESCE(g.counted_short, 0), COALESCE(g.counted_long, 0), COALESCE(g.spikes, 0),
+           {month_columns}
     FROM window_samples n
     JOIN {Project._meta.db_table} p ON p.id = n.project_id
-    LEFT JOIN gains g ON g.project_id = n.project_id
+    LEFT JOIN gains g ON g.project_id = n.project_id{first_join}
     WHERE n.newest = 1
     ORDER BY n.project_id
     """
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, _params(as_of, params, recorded_before))
+        cursor.execute(sql, _params(as_of, params, recorded_before, newcomers))
         while rows := cursor.fetchmany(batch_size):
             for row in rows:
-                (pid, name, archived, keep, stars, forks, watchers, pushed_on, gs, gl, cs, cl, spikes) = row
+                (pid, name, archived, keep, stars, forks, watchers, pushed_on, gs, gl, cs, cl, spikes) = row[:13]
+                status, created_at, fork, month_gained, month_counted = row[13:]
                 yield Candidate(
                     project_id=pid,
                     name=name,
@@ -173,11 +246,29 @@ def candidates_as_of(
                         keep=bool(keep),
                     ),
                     spike_count=int(spikes),
+                    status=status or Project.Status.TRACKED,
+                    created_at=_as_datetime(created_at),
+                    fork=bool(fork),
+                    month_gained=int(month_gained),
+                    month_counted=int(month_counted),
                 )
 
 
+def _as_datetime(value) -> dt.datetime | None:
+    """A timestamp as the database returns it (SQLite: text), in UTC."""
+    if value is None or isinstance(value, dt.datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
+    parsed = dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
 def spike_days_as_of(
-    *, project_ids: list[int], as_of: dt.date, params: Parameters, recorded_before: dt.datetime | None = None
+    *,
+    project_ids: list[int],
+    as_of: dt.date,
+    params: Parameters,
+    recorded_before: dt.datetime | None = None,
+    newcomers: NewcomerWindow | None = None,
 ) -> dict[int, tuple[dt.date, ...]]:
     """The capped days inside the long window of a few projects (one query)."""
     if not project_ids:
@@ -185,7 +276,9 @@ def spike_days_as_of(
     # Named and positional parameters cannot mix: the id list is inlined as integers.
     ids = ", ".join(str(int(pid)) for pid in project_ids)
     sql = (
-        _windowed_sql(params, project_filter=f"AND s.project_id IN ({ids})", recorded_before=recorded_before)
+        _windowed_sql(
+            params, project_filter=f"AND s.project_id IN ({ids})", recorded_before=recorded_before, newcomers=newcomers
+        )
         + """
     SELECT project_id, captured_on FROM capped
     WHERE spike = 1 AND captured_on > %(long_start)s
@@ -194,7 +287,7 @@ def spike_days_as_of(
     )
     days: dict[int, list[dt.date]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, _params(as_of, params, recorded_before))
+        cursor.execute(sql, _params(as_of, params, recorded_before, newcomers))
         for pid, day in cursor.fetchall():
             days.setdefault(pid, []).append(_as_date(day))
     return {pid: tuple(values) for pid, values in days.items()}

@@ -1,10 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project
+from projects.models import Category, Project
 
 from .titles import snapshot_title
 
@@ -21,7 +22,7 @@ class RankingSnapshotQuerySet(models.QuerySet):
         with generated titles, were taken before each one (its title's " #2"; titles.py)."""
         earlier = (
             RankingSnapshot.objects.published()
-            .filter(title="", origin=OuterRef("origin"), taken_at__date=OuterRef("title_day"))
+            .filter(title="", board=OuterRef("board"), origin=OuterRef("origin"), taken_at__date=OuterRef("title_day"))
             .filter(Q(taken_at__lt=OuterRef("taken_at")) | Q(taken_at=OuterRef("taken_at"), pk__lt=OuterRef("pk")))
             .order_by()
             .values("origin")
@@ -31,6 +32,15 @@ class RankingSnapshotQuerySet(models.QuerySet):
         return self.annotate(title_day=TruncDate("taken_at")).annotate(
             same_day_before=Coalesce(Subquery(earlier), Value(0))
         )
+
+    def board(self, board: str, *, category=None, period: str | None = None):
+        """Snapshots of one board (and one category's, one period's)."""
+        queryset = self.filter(board=board)
+        if category is not None:
+            queryset = queryset.filter(category=category)
+        if period is not None:
+            queryset = queryset.filter(period=period)
+        return queryset
 
 
 # Why a considered project is not in a computed ranking, as recorded in ``coverage``.
@@ -42,6 +52,7 @@ LEFT_OUT_REASONS = {
     "missing": _("missing on GitHub"),
     "no_figures": _("no recent figures"),
     "below_top_k": _("below the top of the ranking"),
+    "fork": _("a fork"),
 }
 
 
@@ -56,11 +67,32 @@ class RankingSnapshot(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    class Board(models.TextChoices):
+        OVERALL = "overall", _("Overall")
+        NEW = "new", _("New this month")
+        CATEGORY = "category", _("Field")
+
     title = models.CharField(
         _("title"),
         max_length=200,
         blank=True,
         help_text=_("Leave empty for a title made from the origin and date, in each reader's language."),
+    )
+    board = models.CharField(_("board"), max_length=10, choices=Board.choices, default=Board.OVERALL)
+    period = models.CharField(
+        _("period"),
+        max_length=10,
+        blank=True,
+        help_text=_("The month (YYYY-MM) of a newcomers' edition; the as-of day (YYYY-MM-DD) of a daily board."),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="snapshots",
+        verbose_name=_("category"),
+        help_text=_("The field of a category board."),
     )
     taken_at = models.DateTimeField(_("taken at"))
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.COMPUTED)
@@ -97,7 +129,19 @@ class RankingSnapshot(models.Model):
         ordering = ["-taken_at", "-id"]
         verbose_name = _("ranking snapshot")
         verbose_name_plural = _("ranking snapshots")
-        indexes = [models.Index(fields=["status", "-taken_at"], name="snapshot_status_taken")]
+        indexes = [
+            models.Index(fields=["status", "-taken_at"], name="snapshot_status_taken"),
+            models.Index(fields=["board", "category", "status", "-taken_at"], name="snapshot_board_taken"),
+            models.Index(fields=["board", "period", "status", "-taken_at"], name="snapshot_board_period"),
+        ]
+        constraints = [
+            # A category board names its category; the other boards name none.
+            models.CheckConstraint(
+                condition=Q(board="category", category__isnull=False)
+                | (~Q(board="category") & Q(category__isnull=True)),
+                name="snapshot_category_iff_category_board",
+            ),
+        ]
 
     def __str__(self):
         return self.display_title
@@ -105,9 +149,20 @@ class RankingSnapshot(models.Model):
     def get_absolute_url(self):
         return reverse("snapshot-detail", kwargs={"pk": self.pk})
 
+    def clean(self):
+        super().clean()
+        if (self.board == self.Board.CATEGORY) != (self.category_id is not None):
+            raise ValidationError({"category": _("A field board names its field; the other boards name none.")})
+
+    def validate_constraints(self, exclude=None):
+        # clean() checks board against category without the query the constraint's validation
+        # would run (builds count their queries); the database still enforces it.
+        super().validate_constraints(exclude={*(exclude or ()), "board"})
+
     @property
     def display_title(self) -> str:
-        """The title readers see: as an editor typed it, or generated in the active language."""
+        """The title readers see: as an editor typed it, or generated in the active language
+        (``rankings.titles``), never a stored English one alone."""
         return snapshot_title(self)
 
     @property

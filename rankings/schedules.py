@@ -11,7 +11,15 @@ BUILD_SNAPSHOT_SCHEDULE = {
     "name": "Build the computed ranking snapshot (daily)",
     "task": "rankings.build_snapshot",
     "crontab": {"minute": "30", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
-    "description": "Score every eligible project from the latest samples and store the top K.",
+    "description": "Score every eligible project from the latest samples and store the top K, "
+    "and every field's top 10, from one pass.",
+}
+
+BUILD_NEWCOMERS_SCHEDULE = {
+    "name": "Build last month's newcomers' edition (1st of the month)",
+    "task": "rankings.build_newcomers",
+    "crontab": {"minute": "45", "hour": "3", "day_of_week": "*", "day_of_month": "1", "month_of_year": "*"},
+    "description": "Rank the projects created last month as a draft edition for editors to curate and publish.",
 }
 
 DEFAULT_SCHEDULES = [
@@ -29,6 +37,7 @@ DEFAULT_SCHEDULES = [
         "description": "Search GitHub with the discovery rules for repositories created in the last 35 days "
         "and queue the new ones as candidates.",
     },
+    BUILD_NEWCOMERS_SCHEDULE,
 ]
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mltop import caching, locks
 from projects.models import Project
+from projects.services import project_set_status
 from stats.models import StatsSample
 
 from .building import compute_ranking, entry_gains, ranking_coverage
@@ -66,8 +67,17 @@ def snapshot_publish(*, snapshot: RankingSnapshot) -> RankingSnapshot:
     snapshot.status = RankingSnapshot.Status.PUBLISHED
     snapshot.published_at = timezone.now()
     snapshot.save(update_fields=["status", "published_at"])
+    if snapshot.board == RankingSnapshot.Board.NEW:
+        _track_candidates(entries)
     transaction.on_commit(caching.generation_bump)
     return snapshot
+
+
+def _track_candidates(entries: list[RankingEntry]) -> None:
+    """A published newcomers' edition puts discovery's candidates on it into the catalogue."""
+    candidates = Project.objects.filter(pk__in=[e.project_id for e in entries], status=Project.Status.CANDIDATE)
+    for project in candidates:
+        project_set_status(project=project, status=Project.Status.TRACKED)
 
 
 @transaction.atomic
@@ -250,6 +260,9 @@ def snapshot_start_edition(*, snapshot: RankingSnapshot, title: str = "") -> Ran
         weights=snapshot.weights,
         parameters=snapshot.parameters,
         based_on=snapshot,
+        board=snapshot.board,
+        period=snapshot.period,
+        category=snapshot.category,
     )
     edition.full_clean()
     edition.save()

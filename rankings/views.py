@@ -11,7 +11,7 @@ from mltop.pagecache import LIVE_TIMEOUT, SNAPSHOT_TIMEOUT, cached_by_generation
 from projects.models import Project
 from stats.gains import GAIN_TOLERANCE_DAYS
 
-from . import charts, scoring, selectors
+from . import charts, newcomers, scoring, selectors
 from .models import RankingSnapshot
 
 
@@ -175,6 +175,18 @@ def badge(request, slug):
     return response
 
 
+def _newcomers_method() -> dict:
+    params = newcomers.NewcomerParameters.from_settings(settings)
+    return {
+        "method": newcomers.METHOD,
+        "params": params,
+        "weight": {name: round(100 * params.weights[name]) for name in newcomers.COMPONENTS},
+        "month_stars_reference": newcomers.MONTH_STARS_REFERENCE,
+        "forks_reference": newcomers.FORKS_REFERENCE,
+        "half_life": newcomers.RECENCY_HALF_LIFE_DAYS,
+    }
+
+
 @require_safe
 def methodology(request):
     """How the score works, with the weights in force, and the archive of removed projects."""
@@ -200,5 +212,6 @@ def methodology(request):
         "top_k": settings.RANKING_TOP_K,
         "gain_tolerance": GAIN_TOLERANCE_DAYS,
         "removed": selectors.projects_removed(),
+        "newcomers": _newcomers_method(),
     }
     return render(request, "rankings/methodology.html", context)

@@ -68,6 +68,7 @@ def apply_stats(project: Project, stats: RepoStats, *, now: dt.datetime, take_id
     project.watchers = stats.watchers
     project.open_issues = stats.open_issues
     project.archived = stats.archived
+    project.fork = stats.fork
     project.license = stats.license[:100]
     project.language = stats.language[:100]
     project.repo_created_at = stats.created_at

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from projects.api.views import AuthorViewSet
-from rankings.api.views import ProjectViewSet, RankingSnapshotViewSet
+from rankings.api.views import CategoryViewSet, ProjectViewSet, RankingSnapshotViewSet
 
 from .exceptions import api_not_found
 
@@ -13,6 +13,7 @@ router = DefaultRouter()
 router.register("rankings", RankingSnapshotViewSet, basename="api-ranking")
 router.register("projects", ProjectViewSet, basename="api-project")
 router.register("authors", AuthorViewSet, basename="api-author")
+router.register("categories", CategoryViewSet, basename="api-category")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from projects.api.serializers import ProjectSummarySerializer
+from projects.models import Category
 
 from ..models import RankingEntry, RankingSnapshot
 from ..selectors import movement
@@ -29,6 +30,9 @@ DETECTRON = {
     "authors_et_al": False,
 }
 SNAPSHOT_REF = {"id": 2, "title": "Top 10 · March 2018", "taken_at": "2018-03-01T00:00:00Z", "origin": "computed"}
+
+
+CATEGORY_HELP = "The field's slug on a category board; null on the others."
 
 
 class RankingEntrySerializer(serializers.ModelSerializer):
@@ -95,7 +99,7 @@ class RankingEntrySerializer(serializers.ModelSerializer):
 )
 def title_field():
     return serializers.SerializerMethodField(
-        help_text="As an editor typed it, or generated from the origin and date, always in English "
+        help_text="As an editor typed it, or generated from the board, origin and date, always in English "
         "(the pages give it in the reader's language); a second one of the same origin and day ends in “#2”."
     )
 
@@ -113,10 +117,23 @@ class RankingSnapshotSerializer(TitleMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-ranking-detail")
     title = title_field()
     entry_count = serializers.IntegerField(read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True, help_text=CATEGORY_HELP)
 
     class Meta:
         model = RankingSnapshot
-        fields = ["id", "url", "title", "taken_at", "origin", "method", "published_at", "entry_count"]
+        fields = [
+            "id",
+            "url",
+            "title",
+            "board",
+            "period",
+            "category",
+            "taken_at",
+            "origin",
+            "method",
+            "published_at",
+            "entry_count",
+        ]
 
 
 @extend_schema_serializer(
@@ -177,12 +194,16 @@ class RankingSnapshotDetailSerializer(TitleMixin, serializers.ModelSerializer):
     title = title_field()
     entries = serializers.SerializerMethodField()
     coverage = CoverageSerializer(read_only=True, allow_null=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True, help_text=CATEGORY_HELP)
 
     class Meta:
         model = RankingSnapshot
         fields = [
             "id",
             "title",
+            "board",
+            "period",
+            "category",
             "taken_at",
             "origin",
             "status",
@@ -205,7 +226,7 @@ class SnapshotRefSerializer(TitleMixin, serializers.ModelSerializer):
 
     class Meta:
         model = RankingSnapshot
-        fields = ["id", "title", "taken_at", "origin"]
+        fields = ["id", "title", "board", "period", "taken_at", "origin"]
 
 
 class RankChangeSerializer(serializers.Serializer):
@@ -260,3 +281,30 @@ class ProjectRankSerializer(serializers.ModelSerializer):
     class Meta:
         model = RankingEntry
         fields = ["snapshot", "rank", "previous_rank", "score", "stars"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    """A field: its names and descriptions, the GitHub topics that map to it, a link to its board."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-category-detail", lookup_field="slug")
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "url", "name_en", "name_zh", "description_en", "description_zh", "topics"]
+
+
+class CategoryDetailSerializer(CategorySerializer):
+    """A field with its current board (its newest published top 10), null before one is published."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta(CategorySerializer.Meta):
+        fields = [*CategorySerializer.Meta.fields, "current"]
+
+    @extend_schema_field(RankingSnapshotDetailSerializer(allow_null=True))
+    def get_current(self, category):
+        snapshot = self.context.get("current")
+        if snapshot is None:
+            return None
+        return RankingSnapshotDetailSerializer(snapshot, context={"entries": self.context["entries"]}).data

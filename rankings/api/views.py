@@ -12,12 +12,16 @@ from mltop.caching import compute_once, generation
 from mltop.ids import MAX_ID, bounded_id
 from projects.api.views import PROJECT_SLUG
 from projects.api.views import ProjectViewSet as CatalogueProjectViewSet
+from projects.models import Category
 from stats.api.views import ProjectStatsMixin
 
 from .. import selectors, services
 from ..models import RankingSnapshot
+from ..selectors import boards as board_selectors
 from .filters import SnapshotFilter
 from .serializers import (
+    CategoryDetailSerializer,
+    CategorySerializer,
     CompareQuerySerializer,
     ProjectRankSerializer,
     RankingSnapshotDetailSerializer,
@@ -173,3 +177,39 @@ class ProjectRanksMixin:
 
 class ProjectViewSet(ProjectRanksMixin, ProjectStatsMixin, CatalogueProjectViewSet):
     """The catalogue: readable by anyone; editors with model permissions add projects and set their status."""
+
+
+CATEGORY_SLUG = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The field's slug, e.g. computer-vision."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Fields (categories) with their GitHub topics"),
+    retrieve=extend_schema(summary="One field with its current top 10", parameters=[CATEGORY_SLUG]),
+)
+class CategoryViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """Fields of machine learning, each with a daily top 10 (board=category in /api/rankings/)."""
+
+    serializer_class = CategorySerializer
+    permission_classes = [ModelPermissionsOrAnonReadOnly]
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filterset_class = None
+    queryset = Category.objects.none()
+
+    def get_queryset(self):
+        return Category.objects.filter(active=True).prefetch_related("topics")
+
+    def get_serializer_class(self):
+        return CategoryDetailSerializer if self.action == "retrieve" else CategorySerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        category = self.get_object()
+        snapshot = board_selectors.category_current_snapshot(category)
+        context = {**self.get_serializer_context(), "current": None, "entries": []}
+        if snapshot is not None:
+            snapshot.category = category
+            context.update(current=snapshot, entries=selectors.entries_for_display(snapshot))
+            self.last_modified = snapshot.published_at or snapshot.taken_at
+        return Response(CategoryDetailSerializer(category, context=context).data)

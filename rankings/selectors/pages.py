@@ -18,7 +18,7 @@ from .projects import (
     sparkline_samples,
     with_star_figures,
 )
-from .snapshots import TOP_N, published_index, snapshot_current_id
+from .snapshots import OVERALL, TOP_N, published_index, snapshot_current_id
 
 ARCHIVE_PAGE_SIZE = 20
 
@@ -67,8 +67,14 @@ def snapshot_page(*, pk: int) -> RankingPage:
 
     Raises RankingSnapshot.DoesNotExist for unknown or unpublished ids.
     """
-    snapshot = RankingSnapshot.objects.published().with_title_order().annotate(entry_count=Count("entries")).get(pk=pk)
-    return _ranking_page(snapshot, published_index(), live=False)
+    snapshot = (
+        RankingSnapshot.objects.published()
+        .with_title_order()
+        .select_related("category")
+        .annotate(entry_count=Count("entries"))
+        .get(pk=pk)
+    )
+    return _ranking_page(snapshot, published_index(board=snapshot.board, category_id=snapshot.category_id), live=False)
 
 
 def snapshot_draft_page(*, pk: int) -> RankingPage:
@@ -83,7 +89,7 @@ def snapshot_draft_page(*, pk: int) -> RankingPage:
         .annotate(entry_count=Count("entries"))
         .get(pk=pk)
     )
-    index = published_index()
+    index = published_index(board=snapshot.board, category_id=snapshot.category_id)
     entries = list(entries_for_display(snapshot).filter(rank__lte=TOP_N))
     for entry in entries:
         entry.movement, entry.spark_points = Movement(""), []
@@ -117,7 +123,9 @@ def snapshot_archive_page(*, page: int, per_page: int = ARCHIVE_PAGE_SIZE) -> Ar
         queryset=RankingEntry.objects.filter(rank__lte=3).select_related("project").order_by("rank"),
         to_attr="top_three",
     )
-    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first().prefetch_related(top_three)
+    snapshots = (
+        RankingSnapshot.objects.published().board(OVERALL).with_title_order().newest_first().prefetch_related(top_three)
+    )
     paginator = Paginator(snapshots, per_page, allow_empty_first_page=True)
     page_obj = paginator.page(page)
     return ArchivePage(list(page_obj.object_list), page_obj.number, paginator.num_pages, paginator.count)

@@ -51,7 +51,7 @@ def sparkline_samples(project_ids: list[int]) -> dict[int, list[tuple[dt.date, i
 
 def project_current_rank(*, project_id: int) -> int | None:
     """The project's rank in the newest published snapshot, if it is in it: one query."""
-    newest = RankingSnapshot.objects.published().newest_first().values("pk")[:1]
+    newest = RankingSnapshot.objects.published().board(RankingSnapshot.Board.OVERALL).newest_first().values("pk")[:1]
     return (
         RankingEntry.objects.filter(snapshot_id=Subquery(newest), project_id=project_id)
         .values_list("rank", flat=True)
@@ -62,7 +62,11 @@ def project_current_rank(*, project_id: int) -> int | None:
 def project_rank_history(*, project_id: int) -> list[RankingEntry]:
     """The project's entries in published snapshots, oldest first, with their snapshot: one query."""
     return list(
-        RankingEntry.objects.filter(project_id=project_id, snapshot__status=RankingSnapshot.Status.PUBLISHED)
+        RankingEntry.objects.filter(
+            project_id=project_id,
+            snapshot__status=RankingSnapshot.Status.PUBLISHED,
+            snapshot__board=RankingSnapshot.Board.OVERALL,
+        )
         .select_related("snapshot")
         .order_by("snapshot__taken_at", "snapshot_id")
     )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from ..building import Ranked, compute_ranking
 from ..models import RankingEntry, RankingSnapshot
@@ -10,18 +10,22 @@ from ..scoring import Parameters
 
 # The reader pages, the feed and the comparison page show this many entries of a snapshot.
 TOP_N = 10
+# The pages, feed and API that predate boards read the overall board.
+OVERALL = RankingSnapshot.Board.OVERALL
 
 
-def published_index() -> list[RankingSnapshot]:
-    """Every published snapshot, newest first, with the fields a menu needs: one query."""
-    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first()
-    return list(snapshots.only("id", "title", "taken_at", "origin"))
+def published_index(*, board: str = OVERALL, category_id: int | None = None) -> list[RankingSnapshot]:
+    """Every published snapshot of a board, newest first, with the fields a menu needs: one query."""
+    snapshots = RankingSnapshot.objects.published().filter(board=board, category_id=category_id)
+    fields = ("id", "title", "taken_at", "origin", "board", "period", "category__name_en", "category__name_zh")
+    return list(snapshots.with_title_order().newest_first().select_related("category").only(*fields))
 
 
 def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:
-    """The newest published snapshot taken before this one: one query."""
+    """The newest published snapshot of the same board taken before this one: one query."""
     return (
         RankingSnapshot.objects.published()
+        .filter(board=snapshot.board, category_id=snapshot.category_id)
         .filter(taken_at__lt=snapshot.taken_at)
         .exclude(pk=snapshot.pk)
         .newest_first()
@@ -30,7 +34,12 @@ def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:
 
 
 def _with_counts(snapshots):
-    older_published = RankingSnapshot.objects.published().filter(taken_at__lt=OuterRef("taken_at"))
+    # Older on the same board (and field): a category board names its category, the others none.
+    older_published = (
+        RankingSnapshot.objects.published()
+        .filter(taken_at__lt=OuterRef("taken_at"), board=OuterRef("board"))
+        .filter(Q(category=OuterRef("category")) | ~Q(board=RankingSnapshot.Board.CATEGORY))
+    )
     return snapshots.with_title_order().annotate(has_previous=Exists(older_published), entry_count=Count("entries"))
 
 
@@ -49,13 +58,13 @@ def snapshots_all():
 
 
 def snapshot_current() -> RankingSnapshot | None:
-    """The newest published snapshot, annotated as in snapshots_published(): one query."""
-    return snapshots_published().first()
+    """The newest published snapshot of the overall board, annotated as in snapshots_published(): one query."""
+    return snapshots_published().filter(board=OVERALL).first()
 
 
 def snapshot_current_id() -> int | None:
-    """The newest published snapshot's id: one query."""
-    return RankingSnapshot.objects.published().newest_first().values_list("pk", flat=True).first()
+    """The newest published overall snapshot's id: one query."""
+    return RankingSnapshot.objects.published().board(OVERALL).newest_first().values_list("pk", flat=True).first()
 
 
 def snapshot_rederive(snapshot: RankingSnapshot) -> list[Ranked]:
@@ -82,5 +91,6 @@ def feed_snapshots(*, limit: int = 20) -> list[RankingSnapshot]:
         queryset=RankingEntry.objects.filter(rank__lte=TOP_N).select_related("project").order_by("rank"),
         to_attr="top_entries",
     )
-    snapshots = RankingSnapshot.objects.published().with_title_order().newest_first()
-    return list(snapshots.prefetch_related(top)[:limit])
+    # The site feed: the overall board and the month's newcomers (fields have feeds of their own).
+    snapshots = RankingSnapshot.objects.published().filter(board__in=[OVERALL, RankingSnapshot.Board.NEW])
+    return list(snapshots.with_title_order().select_related("category").newest_first().prefetch_related(top)[:limit])

@@ -83,6 +83,8 @@ COMPONENT_LABELS = {
     "momentum": gettext_lazy("Momentum"),
     "engagement": gettext_lazy("Engagement"),
     "recency": gettext_lazy("Recency"),
+    "month_stars": gettext_lazy("Stars this month"),
+    "forks": gettext_lazy("Forks"),
 }
 
 

@@ -33,7 +33,7 @@ def test_docs_render_every_operation_from_local_files(live_server, browser_page,
     assert {"/api/rankings/current/", "/api/projects/{slug}/stats/", "/api/authors/{slug}/"} <= {
         p.replace("\u200b", "") for p in paths
     }
-    assert browser_page.locator(".opblock").count() == 14
+    assert browser_page.locator(".opblock").count() == 16
     assert any(url.endswith("/swagger-ui-bundle.js") for url in requested)
     assert any("/api/schema/" in url for url in requested)
     assert all(urlsplit(url).netloc == origin for url in requested if url.startswith("http")), requested

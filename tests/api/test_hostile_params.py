@@ -25,10 +25,12 @@ DOCUMENTED = {
     "/api/projects/{slug}/": ["slug"],
     "/api/projects/{slug}/ranks/": ["slug"],
     "/api/projects/{slug}/stats/": ["interval", "since", "slug", "until"],
-    "/api/rankings/": ["origin", "page", "page_size", "since", "until"],
+    "/api/rankings/": ["board", "category", "origin", "page", "page_size", "period", "since", "until"],
     "/api/rankings/{id}/": ["id"],
     "/api/rankings/compare/": ["a", "b"],
     "/api/rankings/current/": [],
+    "/api/categories/": ["page", "page_size"],
+    "/api/categories/{slug}/": ["slug"],
 }
 CASES = [(path, name) for path, names in DOCUMENTED.items() for name in names]
 

@@ -135,7 +135,7 @@ def test_cors_is_only_for_the_api(client, db):
 
 def test_api_root_lists_the_resources(api_client, db):
     body = api_client.get("/api/").json()
-    assert set(body) == {"rankings", "projects", "authors"}
+    assert set(body) == {"rankings", "projects", "authors", "categories"}
 
 
 def test_schema_is_valid_openapi_without_warnings(tmp_path):
@@ -166,7 +166,7 @@ def test_schema_endpoint_serves_json(api_client, db):
     schema = response.json()
     assert schema["info"]["title"] == "MLTop API"
     operations = [(m, op) for item in schema["paths"].values() for m, op in item.items()]
-    assert len(operations) == 14
+    assert len(operations) == 16
     for method, operation in operations:
         assert operation["responses"]["default"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Error"

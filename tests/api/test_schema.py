@@ -48,7 +48,7 @@ def test_page_and_page_size_start_at_one(schema):
             if parameter["name"] in ("page", "page_size"):
                 assert parameter["schema"] == {"type": "integer", "minimum": 1}, parameter
                 found += 1
-    assert found == 6  # rankings, projects, authors lists
+    assert found == 8  # rankings, projects, authors, categories lists
 
 
 NOT_FOUND_WITHOUT_PATH_PARAMETERS = {"/api/rankings/current/", "/api/rankings/compare/"}
@@ -100,7 +100,7 @@ def test_descriptions_are_written_for_clients(schema):
 
 def test_pagination_examples_are_this_api_s_own_urls(schema):
     pages = {name: c for name, c in schema["components"]["schemas"].items() if name.startswith("Paginated")}
-    assert len(pages) == 3
+    assert len(pages) == 4
     for component in pages.values():
         for link in ("next", "previous"):
             example = component["properties"][link]["example"]

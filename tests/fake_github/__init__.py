@@ -109,6 +109,7 @@ class FakeRepo:
             "stargazerCount": self.stars,
             "forkCount": self.forks,
             "isArchived": self.archived,
+            "isFork": self.fork,
             "createdAt": self.created_at,
             "pushedAt": self.pushed_at,
             "watchers": {"totalCount": self.watchers},

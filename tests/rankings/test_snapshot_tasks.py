@@ -33,7 +33,7 @@ def test_task_builds_a_snapshot_and_returns_a_summary(history, settings):
     settings.RANKING_AUTO_PUBLISH = True
     summary = build_snapshot.run()
     snapshot = RankingSnapshot.objects.get()
-    assert summary == {"snapshot_id": snapshot.pk, "status": "published", "entries": 1}
+    assert summary == {"snapshot_id": snapshot.pk, "status": "published", "entries": 1, "categories": 0}
     assert cache.get(BUILD_SNAPSHOT_LOCK) is None
 
 

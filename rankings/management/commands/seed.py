@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from projects.categories import categories_ensure_defaults
 from projects.discovery import discovery_rules_ensure_defaults
 from rankings.schedules import ensure_default_schedules
 from rankings.seeding import seed_load
@@ -19,3 +20,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Scheduled “{name}” (change it in admin: Periodic tasks).")
         for name in discovery_rules_ensure_defaults():
             self.stdout.write(f"Added the discovery rule “{name}” (change it in admin: Discovery rules).")
+        for slug in categories_ensure_defaults():
+            self.stdout.write(f"Added the category “{slug}” (change it in admin: Categories).")
