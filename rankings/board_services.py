@@ -20,10 +20,15 @@ from projects.models import Category
 
 from . import newcomers as nc
 from .boards import Boards, NewcomersRequest, compute_boards
-from .building import LEFT_OUT_IDS_KEPT, Ranked, entry_gains, ranking_coverage
-from .models import RankingEntry, RankingSnapshot
+from .building import LEFT_OUT_IDS_KEPT, entry_gains, ranking_coverage
+from .models import RankingSnapshot
 from .scoring import METHOD, Parameters
-from .services import BUILD_SNAPSHOT_LOCK, BUILD_SNAPSHOT_LOCK_SECONDS, MAX_TOP_K, snapshot_publish
+from .services import (
+    BUILD_SNAPSHOT_LOCK,
+    BUILD_SNAPSHOT_LOCK_SECONDS,
+    MAX_TOP_K,
+    snapshot_store_computed,
+)
 
 
 @dataclass(frozen=True)
@@ -34,27 +39,6 @@ class BoardsBuilt:
 
 def _taken_at(as_of: dt.date, today: dt.date) -> dt.datetime:
     return timezone.now() if as_of == today else dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC)
-
-
-def _store(*, ranked: list[Ranked], gains: dict, publish: bool, **fields) -> RankingSnapshot:
-    snapshot = RankingSnapshot(origin=RankingSnapshot.Origin.COMPUTED, status=RankingSnapshot.Status.DRAFT, **fields)
-    snapshot.full_clean()
-    snapshot.save()
-    RankingEntry.objects.bulk_create(
-        RankingEntry(
-            snapshot=snapshot,
-            project_id=item.project_id,
-            rank=item.rank,
-            score=item.result.score,
-            breakdown=item.result.breakdown(),
-            stars=item.figures.stars,
-            stars_gained_30d=gains.get(item.project_id, (None, None))[0],
-            stars_gained_365d=gains.get(item.project_id, (None, None))[1],
-            flags=list(item.result.flags),
-        )
-        for item in ranked
-    )
-    return snapshot_publish(snapshot=snapshot) if publish else snapshot
 
 
 def _left_out_record(reasons: dict[str, list[int]]) -> dict:
@@ -117,7 +101,7 @@ def boards_build(
     }
     overall = None
     if boards.overall:
-        overall = _store(
+        overall = snapshot_store_computed(
             ranked=boards.overall,
             gains=gains,
             publish=settings.RANKING_AUTO_PUBLISH if publish is None else publish,
@@ -132,7 +116,7 @@ def boards_build(
     for category in Category.objects.filter(pk__in=list(boards.categories)):
         ranked = boards.categories[category.pk]
         built.append(
-            _store(
+            snapshot_store_computed(
                 ranked=ranked,
                 gains=gains,
                 publish=settings.CATEGORY_BOARD_AUTO_PUBLISH if publish is None else publish,
@@ -193,7 +177,7 @@ def newcomers_build(
         )
     since, until = month.created_window(params.created_days_before)
     gains = entry_gains(project_ids=[item.project_id for item in boards.newcomers], as_of=as_of)
-    return _store(
+    return snapshot_store_computed(
         ranked=boards.newcomers,
         gains=gains,
         publish=publish,

@@ -199,11 +199,12 @@ def snapshot_build(
             _("No project is eligible as of %(date)s: nothing tracked has enough stars and recent figures.")
             % {"date": as_of.isoformat()}
         )
-    snapshot = RankingSnapshot(
+    return snapshot_store_computed(
+        ranked=ranked,
+        gains=entry_gains(project_ids=[item.project_id for item in ranked], as_of=as_of),
+        publish=settings.RANKING_AUTO_PUBLISH if publish is None else publish,
         title=title,  # empty: generated in each reader's language (titles.py)
         taken_at=timezone.now() if as_of == today else dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC),
-        origin=RankingSnapshot.Origin.COMPUTED,
-        status=RankingSnapshot.Status.DRAFT,
         method=METHOD,
         weights=params.weights_record(),
         parameters={
@@ -214,9 +215,19 @@ def snapshot_build(
         },
         coverage=ranking_coverage(as_of=as_of, ranked=ranked, left_out=left_out),
     )
+
+
+def snapshot_store_computed(
+    *, ranked: list, gains: dict[int, tuple[int | None, int | None]], publish: bool, **fields
+) -> RankingSnapshot:
+    """Save a computed snapshot of any board (a draft, or published) with its entries from ``ranked``.
+
+    ``gains`` holds each project's stars gained in 30 and 365 days (``building.entry_gains``);
+    ``fields`` are the snapshot's own (board, title, taken_at, method, weights, parameters…).
+    """
+    snapshot = RankingSnapshot(origin=RankingSnapshot.Origin.COMPUTED, status=RankingSnapshot.Status.DRAFT, **fields)
     snapshot.full_clean()
     snapshot.save()
-    gains = entry_gains(project_ids=[item.project_id for item in ranked], as_of=as_of)
     RankingEntry.objects.bulk_create(
         RankingEntry(
             snapshot=snapshot,
@@ -225,15 +236,13 @@ def snapshot_build(
             score=item.result.score,
             breakdown=item.result.breakdown(),
             stars=item.figures.stars,
-            stars_gained_30d=gains[item.project_id][0],
-            stars_gained_365d=gains[item.project_id][1],
+            stars_gained_30d=gains.get(item.project_id, (None, None))[0],
+            stars_gained_365d=gains.get(item.project_id, (None, None))[1],
             flags=list(item.result.flags),
         )
         for item in ranked
     )
-    if settings.RANKING_AUTO_PUBLISH if publish is None else publish:
-        snapshot = snapshot_publish(snapshot=snapshot)
-    return snapshot
+    return snapshot_publish(snapshot=snapshot) if publish else snapshot
 
 
 BUILD_SNAPSHOT_LOCK = "rankings:build-snapshot-lock"
