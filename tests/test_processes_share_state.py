@@ -31,7 +31,7 @@ from mltop.caching import GENERATION_SECONDS
 from rankings.seeding import seed_load
 from stats.models import StatsSample
 from tests.conftest import test_database_url
-from tests.faults.conftest import ROOT, Processes, processes, redis_server, wait_for  # noqa: F401 - fixtures
+from tests.faults.conftest import ROOT, Processes, redis_server, wait_for  # noqa: F401 - redis_server is a fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -39,6 +39,15 @@ HTTP_TIMEOUT = 30  # generous: the machine may be busy; only the one-second rule
 PATHS = ("/", "/api/rankings/current/", "/feed/")
 ACCESS = re.compile(r"^access <(\d+)> (\S+) (\d{3})$", re.M)  # gunicorn writes %(p)s as <pid>
 AFTER_PUBLISH = 20  # answers per URL, from the requests sent once the second has passed
+
+
+@pytest.fixture
+def processes():
+    started = Processes()
+    yield started
+    started.kill_all()
+    for process in started.started:
+        print(f"--- {' '.join(process.proc.args[2:5])} ---\n{process.output[-4000:]}")  # shown when a test fails
 
 
 def empty_disk_cache() -> None:
