@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -139,6 +140,9 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         (_("Found by discovery"), {"fields": list(DISCOVERY_FIELDS), "classes": ["collapse"]}),
     ]
 
+    class Media:
+        css = {"all": ["css/mltop-admin-fit.css"]}
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         renamed_from = getattr(form, "renamed_from", None)
@@ -150,7 +154,7 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     @admin.display(description=_("fetch error"))
     def fetch_error_short(self, project):
-        return project.fetch_error[:60]
+        return Truncator(project.fetch_error).chars(40)
 
 
 @admin.register(Author)

@@ -189,3 +189,23 @@ def test_adding_a_project_in_admin_queues_its_first_fetch(
         response = staff_client.post("/admin/projects/project/add/", _project_form())
     assert response.status_code == 302
     assert sent == [[[Project.objects.get(slug="new-project").pk]]]
+
+
+def test_scores_weights_and_breakdowns_are_shown_with_three_decimals(staff_client, ranking_entry_factory):
+    entry = ranking_entry_factory(
+        score=1 / 1.123456789,
+        breakdown={"momentum": {"value": 0.8123456789012345, "weight": 0.35, "contribution": 0.2843209876543211}},
+    )
+    snapshot = entry.snapshot
+    snapshot.weights = {"momentum": 0.35000000000000003}
+    snapshot.parameters = {"decay": 0.19999999999999996, "window_days": 30}
+    snapshot.save()
+    for published in (False, True):
+        if published:
+            snapshot.status = RankingSnapshot.Status.PUBLISHED
+            snapshot.save()
+        content = staff_client.get(f"/admin/rankings/rankingsnapshot/{snapshot.pk}/change/").content.decode()
+        assert ">0.890<" in content  # the score
+        assert "momentum: 0.812 × 0.350 = 0.284" in content  # its breakdown, on hover
+        assert "&quot;momentum&quot;: 0.35}" in content and "&quot;decay&quot;: 0.2," in content
+        assert "0.8901" not in content and "0000000" not in content and "9999999" not in content
