@@ -155,7 +155,7 @@ def _apply_entry_rows(snapshot: RankingSnapshot, formset) -> None:
 
 @admin.register(RankingSnapshot)
 class RankingSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["title", "taken_at", "origin", "status", "method", "published_at"]
+    list_display = ["title", "taken_at", "origin", "status", "published_at"]
     list_filter = ["status", "origin"]
     search_fields = ["title", "notes"]
     date_hierarchy = "taken_at"

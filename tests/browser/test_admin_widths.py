@@ -91,3 +91,13 @@ def test_admin_pages_fit_1280_pixels(open_page, live_server, admin_world, path):
         "Math.max(...Array.from(document.querySelectorAll('#content *'), e => e.getBoundingClientRect().right))"
     )
     assert right <= 1280, f"{path} reaches {right} px"
+    # ... nor be cut off by a box that scrolls sideways (admin's .results does, beside the filters).
+    clipped = page.evaluate(
+        """Array.from(document.querySelectorAll('#content *'))
+          .filter(e => !['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName))
+          .filter(e => getComputedStyle(e).textOverflow !== 'ellipsis')  // cut short on purpose, with …
+          .filter(e => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX))
+          .filter(e => e.scrollWidth > e.clientWidth + 1)
+          .map(e => `${e.tagName}.${e.className}: ${e.scrollWidth} > ${e.clientWidth}`)"""
+    )
+    assert clipped == [], f"{path}: {clipped}"
