@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -31,18 +32,81 @@ from .models import (
     Topic,
 )
 from .selectors import project_for_repository
-from .services import RepositoryIdentity, duplicate_message, project_duplicate_of, repository_identify
+from .services import (
+    RepositoryIdentity,
+    duplicate_message,
+    project_default_name,
+    project_duplicate_of,
+    repository_identify,
+    unique_slug,
+)
 from .signals import projects_entered
+
+PAPER_LINK_SLOTS = 5
+
+
+def _padded(value, slots: int) -> list[str]:
+    links = [link for link in value if isinstance(link, str)] if isinstance(value, list) else []
+    return links + [""] * (slots - len(links))
+
+
+class PaperLinksWidget(forms.MultiWidget):
+    def __init__(self, slots: int):
+        super().__init__([forms.URLInput(attrs={"class": "vURLField paper-link"}) for _i in range(slots)])
+
+    def decompress(self, value):
+        return _padded(value, len(self.widgets))
+
+
+class PaperLinksField(forms.MultiValueField):
+    """Paper links as a column of URL inputs (``slots`` of them); blank ones are ignored.
+
+    Stored as the model's JSON list. Shown as links on the project page, so only http(s)
+    addresses pass: no javascript: link, and nothing PostgreSQL's jsonb refuses (a NUL).
+    """
+
+    def __init__(self, *, slots: int = PAPER_LINK_SLOTS, **kwargs):
+        fields = [forms.CharField(required=False, max_length=500) for _i in range(slots)]
+        super().__init__(fields, require_all_fields=False, required=False, widget=PaperLinksWidget(slots), **kwargs)
+
+    def prepare_value(self, value):
+        return _padded(value, len(self.fields))
+
+    def compress(self, data_list):
+        links = [link for link in data_list if link]
+        validate = URLValidator(schemes=["http", "https"])
+        errors = []
+        for number, link in enumerate(data_list, start=1):
+            if not link:
+                continue
+            try:
+                validate(link)
+            except ValidationError:
+                errors.append(
+                    ValidationError(
+                        _("Link %(number)d: “%(url)s” is not a web address (https://…)."),
+                        code="invalid",
+                        params={"number": number, "url": link[:80]},
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+        return links
+
+    def has_changed(self, initial, data):
+        links = [link.strip() for link in (data or []) if isinstance(link, str) and link.strip()]
+        return _padded(initial, len(self.fields)) != _padded(links, len(self.fields))
 
 
 class ProjectAdminForm(forms.ModelForm):
-    """Editors give a GitHub URL; owner, name and sub-path are derived from it."""
+    """Editors give a GitHub URL; owner, name and sub-path are derived from it, and so may the name and slug."""
 
     repo_url = forms.CharField(
         label=_("GitHub URL"),
         help_text=_("https://github.com/OWNER/NAME, or …/tree/BRANCH/PATH for a folder of a repository."),
         max_length=500,
     )
+    paper_urls = PaperLinksField(label=_("paper links"), help_text=_("One web address per box; leave the rest empty."))
 
     class Meta:
         model = Project
@@ -64,26 +128,19 @@ class ProjectAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["repo_url"].initial = self.instance.html_url
-
-    def clean_paper_urls(self):
-        # Shown as links on the project page: only a list of web addresses, so no javascript:
-        # link and nothing PostgreSQL's jsonb refuses (a NUL) gets past the form.
-        urls = self.cleaned_data["paper_urls"]
-        if urls in (None, ""):
-            return []
-        if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
-            raise forms.ValidationError(
-                _('Give a list of links, such as ["https://arxiv.org/abs/1703.06870"].'), code="invalid"
+        else:
+            # A new project may be given its URL alone: clean() names it after the repository.
+            self.fields["name"].required = False
+            self.fields["name"].help_text = _("Left empty: the repository's name (or its folder's).")
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Left empty: made from the name.")
+        links = self.instance.paper_urls if isinstance(self.instance.paper_urls, list) else []
+        if len(links) + 2 > PAPER_LINK_SLOTS:
+            # Every link the project has, and two empty boxes for more.
+            field = self.fields["paper_urls"]
+            self.fields["paper_urls"] = PaperLinksField(
+                slots=len(links) + 2, label=field.label, help_text=field.help_text
             )
-        validate = URLValidator(schemes=["http", "https"])
-        for url in urls:
-            try:
-                validate(url)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    _("“%(url)s” is not a web address (https://…)."), code="invalid", params={"url": url[:80]}
-                ) from None
-        return urls
 
     def clean_repo_url(self):
         try:
@@ -113,6 +170,14 @@ class ProjectAdminForm(forms.ModelForm):
         # The reason is shown publicly on the archive of removed projects (/methodology/).
         if cleaned.get("status") == Project.Status.EXCLUDED and not (cleaned.get("status_reason") or "").strip():
             self.add_error("status_reason", _("Say why the project is excluded: readers see this reason."))
+        if not self.instance.pk and cleaned.get("repo_url"):
+            # As `track` does: named after the repository (or its folder), the slug made from the name.
+            if not cleaned.get("name") and "name" not in self.errors:
+                cleaned["name"] = project_default_name(
+                    repo_name=self.instance.repo_name, sub_path=self.instance.sub_path
+                )[:200]
+            if cleaned.get("name") and not cleaned.get("slug") and "slug" not in self.errors:
+                cleaned["slug"] = unique_slug(Project, cleaned["name"])
         return cleaned
 
 
@@ -126,7 +191,8 @@ class AuthorshipInline(SafeAutocompleteMixin, admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ProjectAdminForm
-    list_display = ["name", "full_name", "status", "stars", "archived", "last_fetched_at", "fetch_error_short"]
+    # "archived" is a filter, not a column: the list fits 1280 px beside the filters.
+    list_display = ["name", "full_name", "status", "stars", "last_fetched_at", "fetch_error_short"]
     list_filter = ["status", "archived", "topics"]
     search_fields = ["name", "slug", "repo_owner", "repo_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -143,6 +209,9 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         (_("Found by discovery"), {"fields": list(DISCOVERY_FIELDS), "classes": ["collapse"]}),
     ]
 
+    class Media:
+        css = {"all": ["css/mltop-admin-fit.css"]}
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         renamed_from = getattr(form, "renamed_from", None)
@@ -154,7 +223,7 @@ class ProjectAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     @admin.display(description=_("fetch error"))
     def fetch_error_short(self, project):
-        return project.fetch_error[:60]
+        return Truncator(project.fetch_error).chars(40)
 
 
 @admin.register(Author)

@@ -76,6 +76,11 @@ def unique_slug(model, text: str, *, max_length: int = 200) -> str:
     return slug
 
 
+def project_default_name(*, repo_name: str, sub_path: str = "") -> str:
+    """What a project is called when no one names it: the repository, or the folder it lives in."""
+    return sub_path.rsplit("/", 1)[-1] if sub_path else repo_name
+
+
 @transaction.atomic
 def project_create_from_url(
     *,
@@ -110,7 +115,7 @@ def project_create_from_url(
     duplicate = project_duplicate_of(ref=ref, identity=identity)
     if duplicate is not None:
         raise ValidationError(duplicate_message(ref=ref, identity=identity, project=duplicate), code="duplicate")
-    display_name = name or (ref.sub_path.rsplit("/", 1)[-1] if ref.sub_path else identity.name)
+    display_name = name or project_default_name(repo_name=identity.name, sub_path=ref.sub_path)
     project = Project(
         name=display_name,
         slug=slug or unique_slug(Project, display_name),

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,12 +18,33 @@ from projects.models import Project
 
 from . import services
 from .models import RankingEntry, RankingSnapshot
+from .scoring import ordered_breakdown
+
+
+def _rounded(value):
+    """``value`` with every float at 3 decimals: scores and weights are not read to 16 digits."""
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def compact_json(value) -> str:
+    """A JSON field shown read-only: one short line, floats at 3 decimals."""
+    if not value:
+        return "—"
+    text = json.dumps(_rounded(value), ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    return format_html('<code class="compact-json">{}</code>', text)
 
 
 class RankingEntryForm(forms.ModelForm):
     class Meta:
         model = RankingEntry
         fields = ["rank", "project", "stars", "blurb"]
+        widgets = {"blurb": forms.Textarea(attrs={"rows": 3, "cols": 30})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,9 +83,20 @@ class RankingEntryInline(SafeAutocompleteMixin, admin.TabularInline):
     formset = RankingEntryFormSet
     autocomplete_fields = ["project"]
     ordering = ["rank"]
-    fields = ["rank", "project", "score", "stars", "stars_gained_30d", "previous_rank", "flags_list", "blurb"]
-    readonly_fields = ["score", "stars_gained_30d", "previous_rank", "flags_list"]
+    fields = ["rank", "project", "score_shown", "stars", "stars_gained_30d", "previous_rank", "flags_list", "blurb"]
+    readonly_fields = ["score_shown", "stars_gained_30d", "previous_rank", "flags_list"]
     extra = 0
+
+    @admin.display(description=_("score"))
+    def score_shown(self, entry):
+        """The score at 3 decimals; its breakdown (component: value × weight) on hover."""
+        if entry.score is None:
+            return "—"
+        parts = [
+            f"{name}: {part.get('value', 0):.3f} × {part.get('weight', 0):.3f} = {part.get('contribution', 0):.3f}"
+            for name, part in ordered_breakdown(entry.breakdown or {})
+        ]
+        return format_html('<span title="{}">{}</span>', "\n".join(parts), f"{entry.score:.3f}")
 
     @admin.display(description=_("flags"))
     def flags_list(self, entry):
@@ -123,7 +157,8 @@ def _apply_entry_rows(snapshot: RankingSnapshot, formset) -> None:
 
 @admin.register(RankingSnapshot)
 class RankingSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["title_shown", "board", "period", "category", "taken_at", "origin", "status", "published_at"]
+    # The title names the period and field of a board's snapshot; columns kept to what fits 1280 px.
+    list_display = ["title_shown", "board", "origin", "status", "taken_at"]
     list_filter = ["status", "origin", "board", "category"]
     search_fields = ["title", "notes"]
     date_hierarchy = "taken_at"
@@ -135,12 +170,17 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
         "published_at",
         "created_at",
         "method",
-        "weights",
-        "parameters",
+        "weights_shown",
+        "parameters_shown",
         "based_on",
         "left_out",
     ]
-    exclude = ["coverage"]
+    exclude = ["coverage", "weights", "parameters"]
+    # The JSON fields are shown compactly, by the methods below.
+    SHOWN = {"weights": "weights_shown", "parameters": "parameters_shown"}
+
+    class Media:
+        css = {"all": ["css/mltop-admin-fit.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_title_order()
@@ -157,8 +197,17 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
             return [*self.readonly_fields, *self.board_fields]
         if obj is not None and obj.is_published:
             # Published snapshots are frozen: every field is shown, none can be edited.
-            return [f.name for f in self.model._meta.fields if f.name not in ("id", "coverage")] + ["left_out"]
+            names = [f.name for f in self.model._meta.fields if f.name not in ("id", "coverage")]
+            return [self.SHOWN.get(name, name) for name in names] + ["left_out"]
         return self.readonly_fields
+
+    @admin.display(description=_("weights"))
+    def weights_shown(self, snapshot):
+        return compact_json(snapshot.weights)
+
+    @admin.display(description=_("scoring parameters"))
+    def parameters_shown(self, snapshot):
+        return compact_json(snapshot.parameters)
 
     @admin.display(description=_("not ranked"))
     def left_out(self, snapshot):

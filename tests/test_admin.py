@@ -59,7 +59,6 @@ def _project_form(**overrides):
         "slug": "new-project",
         "repo_url": "https://github.com/example/new-project",
         "description": "",
-        "paper_urls": "[]",
         "demo_url": "",
         "status": "tracked",
         "status_reason": "",
@@ -80,6 +79,63 @@ def test_adding_a_project_by_url(staff_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get(slug="new-project")
     assert (project.full_name, project.sub_path) == ("deepmind/lab", "game_scripts/levels/contributed/psychlab")
+
+
+def test_a_project_is_added_with_only_its_url_name_and_slug_from_the_repository(staff_client, project_factory):
+    project_factory(slug="lab")
+    for url in ("https://github.com/example/New.Project", "https://github.com/deepmind/lab"):
+        response = staff_client.post("/admin/projects/project/add/", _project_form(name="", slug="", repo_url=url))
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert Project.objects.get(repo_owner="example").name == "New.Project"
+    assert Project.objects.get(repo_owner="example").slug == "newproject"  # slugify's, as `track` makes it
+    assert (Project.objects.get(repo_owner="deepmind").name, Project.objects.get(repo_owner="deepmind").slug) == (
+        "lab",
+        "lab-2",  # "lab" is taken
+    )
+
+
+def test_a_folder_of_a_repository_is_named_after_the_folder(staff_client):
+    url = "https://github.com/deepmind/lab/tree/master/game_scripts/levels/contributed/psychlab"
+    response = staff_client.post("/admin/projects/project/add/", _project_form(name="", slug="", repo_url=url))
+    assert response.status_code == 302
+    assert Project.objects.values_list("name", "slug").get() == ("psychlab", "psychlab")
+
+
+def test_a_given_name_and_slug_are_kept(staff_client):
+    response = staff_client.post(
+        "/admin/projects/project/add/", _project_form(name="Lab", slug="", repo_url="https://github.com/deepmind/lab")
+    )
+    assert response.status_code == 302
+    assert Project.objects.values_list("name", "slug").get() == ("Lab", "lab")
+
+
+def test_paper_links_are_url_fields_blank_ones_ignored(staff_client):
+    page = staff_client.get("/admin/projects/project/add/").content.decode()
+    assert 'type="url" name="paper_urls_0"' in page and 'name="paper_urls_4"' in page
+    response = staff_client.post(
+        "/admin/projects/project/add/",
+        _project_form(paper_urls_0="https://arxiv.org/abs/1703.06870", paper_urls_1=" ", paper_urls_2="http://x.org/b"),
+    )
+    assert response.status_code == 302
+    assert Project.objects.get().paper_urls == ["https://arxiv.org/abs/1703.06870", "http://x.org/b"]
+
+
+def test_a_paper_link_that_is_not_a_web_address_is_named_in_the_error(staff_client):
+    response = staff_client.post(
+        "/admin/projects/project/add/",
+        _project_form(paper_urls_0="https://arxiv.org/abs/1703.06870", paper_urls_1="javascript:alert(1)"),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["paper_urls"]
+    assert errors == ["Link 2: “javascript:alert(1)” is not a web address (https://…)."]
+    assert not Project.objects.exists()
+
+
+def test_a_project_with_many_paper_links_keeps_them_all(staff_client, project_factory):
+    links = [f"https://arxiv.org/abs/{n}" for n in range(7)]
+    project = project_factory(paper_urls=links)
+    page = staff_client.get(f"/admin/projects/project/{project.pk}/change/").content.decode()
+    assert 'value="https://arxiv.org/abs/6"' in page and 'name="paper_urls_8"' in page
 
 
 def test_a_bad_github_url_is_a_form_error(staff_client):
@@ -189,3 +245,23 @@ def test_adding_a_project_in_admin_queues_its_first_fetch(
         response = staff_client.post("/admin/projects/project/add/", _project_form())
     assert response.status_code == 302
     assert sent == [[[Project.objects.get(slug="new-project").pk]]]
+
+
+def test_scores_weights_and_breakdowns_are_shown_with_three_decimals(staff_client, ranking_entry_factory):
+    entry = ranking_entry_factory(
+        score=1 / 1.123456789,
+        breakdown={"momentum": {"value": 0.8123456789012345, "weight": 0.35, "contribution": 0.2843209876543211}},
+    )
+    snapshot = entry.snapshot
+    snapshot.weights = {"momentum": 0.35000000000000003}
+    snapshot.parameters = {"decay": 0.19999999999999996, "window_days": 30}
+    snapshot.save()
+    for published in (False, True):
+        if published:
+            snapshot.status = RankingSnapshot.Status.PUBLISHED
+            snapshot.save()
+        content = staff_client.get(f"/admin/rankings/rankingsnapshot/{snapshot.pk}/change/").content.decode()
+        assert ">0.890<" in content  # the score
+        assert "momentum: 0.812 × 0.350 = 0.284" in content  # its breakdown, on hover
+        assert "&quot;momentum&quot;: 0.35}" in content and "&quot;decay&quot;: 0.2," in content
+        assert "0.8901" not in content and "0000000" not in content and "9999999" not in content

@@ -119,7 +119,6 @@ def test_excluding_a_project_needs_a_reason(staff_client, project_factory):
         "slug": project.slug,
         "repo_url": project.html_url,
         "description": "",
-        "paper_urls": "[]",
         "demo_url": "",
         "status": "excluded",
         "status_reason": "",

@@ -202,8 +202,8 @@ def _frozen(pk: int):
         ("name", "a\x00b"),
         ("description", "a\x00b"),
         ("repo_url", "https://github.com/a\x00/b"),
-        ("paper_urls", '["\\u0000"]'),
-        ("paper_urls", '{"a": "\\u0000"}'),
+        ("paper_urls_0", "\x00"),
+        ("paper_urls_1", "https://arxiv.org/abs/\x00"),
         ("demo_url", "https://example.com/\x00"),
         ("status_reason", "\x00"),
     ],
@@ -216,18 +216,18 @@ def test_nul_characters_are_form_errors_on_every_database(staff_client, catalogu
     before = _state()
     response = staff_client.post(url, post)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors[field]
+    assert response.context["adminform"].form.errors[field.removesuffix("_0").removesuffix("_1")]
     assert _state() == before
 
 
 @pytest.mark.parametrize(
     "value",
-    ['["javascript:alert(1)"]', '{"a": "https://arxiv.org"}', '"https://arxiv.org"', "[1, 2]", '["ftp://x.org/a"]'],
+    ["javascript:alert(1)", "ftp://x.org/a", "arxiv.org/abs/1703.06870", '["https://arxiv.org"]', "x" * 600],
 )
-def test_paper_links_must_be_a_list_of_web_addresses(staff_client, catalogue, value):
+def test_paper_links_must_be_web_addresses(staff_client, catalogue, value):
     url = f"/admin/projects/project/{catalogue['project']}/change/"
     _, post = _spec(staff_client.get(url))
-    post.update({"paper_urls": value, "_save": "Save"})
+    post.update({"paper_urls_0": "https://arxiv.org/abs/1801.08116", "paper_urls_3": value, "_save": "Save"})
     response = staff_client.post(url, post)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["paper_urls"]
@@ -236,6 +236,6 @@ def test_paper_links_must_be_a_list_of_web_addresses(staff_client, catalogue, va
 def test_paper_links_that_are_web_addresses_are_saved(staff_client, catalogue):
     url = f"/admin/projects/project/{catalogue['project']}/change/"
     _, post = _spec(staff_client.get(url))
-    post.update({"paper_urls": '["https://arxiv.org/abs/1801.08116"]', "_save": "Save"})
+    post.update({"paper_urls_0": "https://arxiv.org/abs/1801.08116", "_save": "Save"})
     assert staff_client.post(url, post).status_code == 302
     assert Project.objects.get(pk=catalogue["project"]).paper_urls == ["https://arxiv.org/abs/1801.08116"]
