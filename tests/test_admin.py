@@ -265,3 +265,11 @@ def test_scores_weights_and_breakdowns_are_shown_with_three_decimals(staff_clien
         assert "momentum: 0.812 × 0.350 = 0.284" in content  # its breakdown, on hover
         assert "&quot;momentum&quot;: 0.35}" in content and "&quot;decay&quot;: 0.2," in content
         assert "0.8901" not in content and "0000000" not in content and "9999999" not in content
+
+
+def test_an_id_past_any_primary_key_is_a_form_error_not_a_500(staff_client):
+    """Hypothesis found it: a topic id of 20 digits made SQLite's driver overflow (a 500)."""
+    response = staff_client.post("/admin/projects/project/add/", _project_form(topics=["99999999999999999999"]))
+    assert response.status_code == 200
+    assert "is not a valid value" in response.content.decode()
+    assert not Project.objects.exists()
