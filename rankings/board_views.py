@@ -16,50 +16,62 @@ from .selectors import boards as board_selectors
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
+def _board_page(
+    request, name: str, build, template: str, key: str, *, missing: tuple[type[Exception], str] | None = None
+):
+    """A whole page cached per generation around its data, cached per generation too.
+
+    ``missing`` is (the exception ``build`` raises for an unknown page, the 404's message).
+    """
+    unknown: tuple[type[Exception], ...] = (missing[0],) if missing else ()
+    message = missing[1] if missing else ""
+
+    def render_page():
+        try:
+            data = cached_by_generation(name, build)
+        except unknown:
+            raise Http404(message) from None
+        return render(request, template, {key: data, "fragment": fragment(name)})
+
+    return cached_page(request, name, render_page, timeout=SNAPSHOT_TIMEOUT)
+
+
 @require_safe
 def newcomers_index(request):
-    def render_page():
-        editions = cached_by_generation("newcomers-index", board_selectors.newcomers_editions)
-        context = {"editions": editions, "fragment": fragment("newcomers-index")}
-        return render(request, "rankings/newcomers_index.html", context)
-
-    return cached_page(request, "newcomers-index", render_page, timeout=SNAPSHOT_TIMEOUT)
+    return _board_page(
+        request, "newcomers-index", board_selectors.newcomers_editions, "rankings/newcomers_index.html", "editions"
+    )
 
 
 @require_safe
 def newcomers_month(request, period):
+    no_edition = _("No newcomers' edition for that month.")
     if not PERIOD_RE.match(period):
-        raise Http404(_("No newcomers' edition for that month."))
-
-    def render_page():
-        try:
-            page = cached_by_generation(f"newcomers:{period}", lambda: board_selectors.newcomers_page(period=period))
-        except RankingSnapshot.DoesNotExist:
-            raise Http404(_("No newcomers' edition for that month.")) from None
-        context = {"page": page, "fragment": fragment(f"newcomers:{period}")}
-        return render(request, "rankings/newcomers.html", context)
-
-    return cached_page(request, f"newcomers:{period}", render_page, timeout=SNAPSHOT_TIMEOUT)
+        raise Http404(no_edition)
+    return _board_page(
+        request,
+        f"newcomers:{period}",
+        lambda: board_selectors.newcomers_page(period=period),
+        "rankings/newcomers.html",
+        "page",
+        missing=(RankingSnapshot.DoesNotExist, no_edition),
+    )
 
 
 @require_safe
 def categories_index(request):
-    def render_page():
-        categories = cached_by_generation("categories-index", board_selectors.categories_index)
-        context = {"categories": categories, "fragment": fragment("categories-index")}
-        return render(request, "rankings/categories.html", context)
-
-    return cached_page(request, "categories-index", render_page, timeout=SNAPSHOT_TIMEOUT)
+    return _board_page(
+        request, "categories-index", board_selectors.categories_index, "rankings/categories.html", "categories"
+    )
 
 
 @require_safe
 def category_detail(request, slug):
-    def render_page():
-        try:
-            page = cached_by_generation(f"category:{slug}", lambda: board_selectors.category_page(slug=slug))
-        except Category.DoesNotExist:
-            raise Http404(_("No field with that name.")) from None
-        context = {"page": page, "fragment": fragment(f"category:{slug}")}
-        return render(request, "rankings/category_detail.html", context)
-
-    return cached_page(request, f"category:{slug}", render_page, timeout=SNAPSHOT_TIMEOUT)
+    return _board_page(
+        request,
+        f"category:{slug}",
+        lambda: board_selectors.category_page(slug=slug),
+        "rankings/category_detail.html",
+        "page",
+        missing=(Category.DoesNotExist, _("No field with that name.")),
+    )
