@@ -108,10 +108,11 @@ def _upsert_sql(params: Parameters, *, where: str, scope: str, only_stale: bool)
     # The zero-sum defaults of a project without captures are the columns' own.
     zeros = ", ".join(f"COALESCE(c.{name}, 0)" for name in FIGURE_COLUMNS[4:])
     figures = ", ".join(f"c.{name}" for name in FIGURE_COLUMNS[:4]) + ", " + zeros
+    # INSERT first, its SELECT carrying the WITH: drivers (Python's sqlite3) count the rows written.
     return (
-        computed_sql(params, scope=scope, month=True, with_recorded=True)
+        f"INSERT INTO {table} ({', '.join(ROW_COLUMNS)})"
+        + computed_sql(params, scope=scope, month=True, with_recorded=True)
         + f"""
-    INSERT INTO {table} ({", ".join(ROW_COLUMNS)})
     SELECT p.id, %(as_of)s, %(params_key)s, c.recorded_through, {figures}
     FROM {Project._meta.db_table} p
     LEFT JOIN computed c ON c.project_id = p.id
