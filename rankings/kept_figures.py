@@ -191,7 +191,13 @@ def candidates_kept(
 
 
 def serves(*, as_of: dt.date, params: Parameters, newcomers: NewcomerWindow | None = None) -> bool:
-    """Whether kept rows can serve this pass: today, the kept parameters, and (for newcomers) the as-of day's month."""
+    """Whether kept rows can serve this pass: today, the kept parameters, and (for newcomers) the as-of day's month.
+
+    Never when settings.RANKING_KEEP_FIGURES is false (rows are still kept: turning it back on
+    must not find rows that missed a write).
+    """
+    if not settings.RANKING_KEEP_FIGURES:
+        return False
     if as_of != timezone.now().date() or params_key(params) != params_key(kept_params()):
         return False
     if newcomers is None:
