@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from projects.models import Project
@@ -128,7 +128,7 @@ def _ids_sql(project_ids) -> str:
 
 
 def figures_update(*, project_ids, as_of: dt.date | None = None, params: Parameters | None = None) -> int:
-    """Recompute and store those projects' rows as of ``as_of`` (today), whatever their status: one statement.
+    """Recompute and store those projects' rows as of ``as_of`` (today), whatever their status (two queries).
 
     Returns how many rows were written. Projects that do not exist are skipped.
     """
@@ -139,9 +139,15 @@ def figures_update(*, project_ids, as_of: dt.date | None = None, params: Paramet
     params = params or kept_params()
     ids = _ids_sql(project_ids)
     sql = _upsert_sql(params, where=f"p.id IN ({ids})", scope=f"s.project_id IN ({ids})", only_stale=False)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _sql_params(as_of=as_of, params=params))
-        return cursor.rowcount
+    with transaction.atomic(savepoint=False):
+        # Two transactions writing one project's samples (a refresh and a backfill of a new
+        # project) must not each store a row missing the other's: the second waits here for
+        # the first to commit, and its next statement then sees both. NO KEY UPDATE: inserting
+        # samples takes KEY SHARE on the project, which this must not wait for (nor deadlock).
+        list(Project.objects.filter(pk__in=project_ids).order_by("pk").select_for_update(no_key=True).values("pk"))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, _sql_params(as_of=as_of, params=params))
+            return cursor.rowcount
 
 
 def figures_fill_stale(*, as_of: dt.date, params: Parameters, newcomers: NewcomerWindow | None = None) -> int:

@@ -11,7 +11,7 @@ from .kept_figures import figures_update
 
 @receiver(samples_written, dispatch_uid="rankings.keep_figures_of_written_samples")
 def keep_figures_of_written_samples(sender, *, project_ids: list[int], **kwargs) -> None:
-    """Those projects' kept figures, recomputed as of today in the writing transaction (one statement)."""
+    """Those projects' kept figures, recomputed as of today in the writing transaction (a lock, a statement)."""
     figures_update(project_ids=project_ids)
 
 

@@ -179,12 +179,15 @@ def test_a_parameters_change_recomputes_every_row(project_factory, settings):
         assert list(ProjectFigures.objects.values_list("project_id", "params_key", "as_of")) == before
 
 
-def test_rows_from_another_day_or_month_do_not_serve(project_factory):
+def test_rows_from_another_day_or_month_do_not_serve(project_factory, settings):
     today = dt.date(2026, 8, 12)
     with time_machine.travel(at(today, 1), tick=False):
         assert serves(as_of=today, params=kept_params(), newcomers=month_window(today))
         assert not serves(as_of=today, params=kept_params(), newcomers=month_window(dt.date(2026, 7, 1)))
         assert not serves(as_of=today - dt.timedelta(days=1), params=kept_params())
+        settings.RANKING_KEEP_FIGURES = False
+        assert not serves(as_of=today, params=kept_params())
+        settings.RANKING_KEEP_FIGURES = True
     # Yesterday's rows are stale today: the first build of the day recomputes them.
     project = project_factory()
     with time_machine.travel(at(today, 1), tick=False):
