@@ -412,6 +412,9 @@ RANKING_MIN_STARS = env.int("RANKING_MIN_STARS", default=100)
 RANKING_SPIKE_FACTOR = env.int("RANKING_SPIKE_FACTOR", default=10)
 RANKING_SPIKE_FLOOR = env.int("RANKING_SPIKE_FLOOR", default=50)
 RANKING_SPIKE_BASELINE = env.int("RANKING_SPIKE_BASELINE", default=30)
+# Builds of today read each project's figures kept up to date as samples are written
+# (rankings/kept_figures.py) instead of a year of samples; false reads the samples (same result).
+RANKING_KEEP_FIGURES = env.bool("RANKING_KEEP_FIGURES", default=True)
 # Computed snapshots keep the top K; the daily task publishes them or leaves a draft.
 RANKING_TOP_K = env.int("RANKING_TOP_K", default=100)
 RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=False)

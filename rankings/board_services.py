@@ -84,6 +84,7 @@ def boards_build(
         top_k=top_k,
         recorded_before=recorded_before,
         category_top_k=settings.CATEGORY_BOARD_TOP_K,
+        keep_figures=True,
     )
     ids = {item.project_id for item in boards.overall}
     ids |= {item.project_id for ranked in boards.categories.values() for item in ranked}
@@ -169,6 +170,7 @@ def newcomers_build(
         recorded_before=recorded_before,
         categories=False,
         newcomers=NewcomersRequest(month=month, params=params, top_k=top_k),
+        keep_figures=True,
     )
     if not boards.newcomers:
         raise ValidationError(

@@ -17,6 +17,7 @@ from projects.models import Project
 from . import newcomers as nc
 from .building import Ranked
 from .figures import Candidate, NewcomerWindow, candidates_as_of, spike_days_as_of
+from .kept_figures import candidates_for_build
 from .scoring import Parameters, ineligibility_codes, ranking_key, score_project
 
 
@@ -74,11 +75,14 @@ def compute_boards(
     categories: bool = True,
     category_top_k: int = 10,
     newcomers: NewcomersRequest | None = None,
+    keep_figures: bool = False,
 ) -> Boards:
-    """All boards as of ``as_of`` from one pass over the samples (at most three queries).
+    """All boards as of ``as_of`` from one pass over the samples (at most three queries; four with ``keep_figures``).
 
     Queries: category membership (when ``categories``), the figures pass, and the spike days
-    of the projects that made a board (when any has a spike).
+    of the projects that made a board (when any has a spike). ``keep_figures`` (builds): the
+    figures pass reads kept figures when they serve, after one statement storing the stale
+    ones (``kept_figures``); the boards are the same.
     """
     members = category_memberships() if categories else {}
     window = newcomers.window() if newcomers is not None else None
@@ -88,7 +92,8 @@ def compute_boards(
     fresh: list = []
     fresh_left_out: dict[str, list[int]] = {}
     fresh_considered = 0
-    for candidate in candidates_as_of(as_of=as_of, params=params, recorded_before=recorded_before, newcomers=window):
+    read = candidates_for_build if keep_figures else candidates_as_of
+    for candidate in read(as_of=as_of, params=params, recorded_before=recorded_before, newcomers=window):
         if window is not None and candidate.created_at is not None:
             if window.created_since <= candidate.created_at < window.created_until:
                 fresh_considered += 1

@@ -12,6 +12,7 @@ from projects.models import Project
 from stats.gains import gain_annotations
 
 from .figures import candidates_as_of, spike_days_as_of
+from .kept_figures import candidates_for_build
 from .scoring import Figures, Parameters, ProjectScore, ineligibility_codes, ranking_key, score_project
 
 
@@ -31,17 +32,21 @@ def compute_ranking(
     top_k: int,
     recorded_before: dt.datetime | None = None,
     left_out: dict[str, list[int]] | None = None,
+    keep_figures: bool = False,
 ) -> list[Ranked]:
-    """The top ``top_k`` eligible projects as of ``as_of``, best first (two queries).
+    """The top ``top_k`` eligible projects as of ``as_of``, best first (two queries; three with ``keep_figures``).
 
     ``recorded_before``: read only samples written up to then (the build's own start time).
     ``left_out``, when given, receives the ids of the scored projects that could not be ranked,
     by the first reason (``scoring.ineligibility_codes``), and those eligible but below the top K.
+    ``keep_figures`` (builds): read kept figures when they serve, storing the stale ones (``kept_figures``);
+    the result is the same.
     """
-    scored = (
-        (candidate, score_project(candidate.figures, as_of=as_of, params=params))
-        for candidate in candidates_as_of(as_of=as_of, params=params, recorded_before=recorded_before)
-    )
+    if keep_figures:
+        candidates = candidates_for_build(as_of=as_of, params=params, recorded_before=recorded_before)
+    else:
+        candidates = candidates_as_of(as_of=as_of, params=params, recorded_before=recorded_before)
+    scored = ((candidate, score_project(candidate.figures, as_of=as_of, params=params)) for candidate in candidates)
 
     def eligible(pairs):
         for candidate, result in pairs:

@@ -51,18 +51,12 @@ class NewcomerWindow:
     created_until: dt.datetime
 
 
-def _vendor_sql() -> dict[str, str]:
+def _vendor_sql(alias: str = "n") -> dict[str, str]:
+    """Day arithmetic, and the push date of row ``alias`` (the project's own when no sample has one)."""
+    pushed = f"COALESCE({alias}.pushed_at, CASE WHEN p.pushed_at <= %(as_of_end)s THEN p.pushed_at END)"
     if connection.vendor == "sqlite":
-        return {
-            "days": "CAST(julianday(captured_on) - julianday(prev_on) AS INTEGER)",
-            "pushed_on": "date(COALESCE(n.pushed_at, CASE WHEN p.pushed_at <= %(as_of_end)s THEN p.pushed_at END))",
-        }
-    return {
-        "days": "(captured_on - prev_on)",
-        "pushed_on": (
-            "CAST(COALESCE(n.pushed_at, CASE WHEN p.pushed_at <= %(as_of_end)s THEN p.pushed_at END) AS date)"
-        ),
-    }
+        return {"days": "CAST(julianday(captured_on) - julianday(prev_on) AS INTEGER)", "pushed_on": f"date({pushed})"}
+    return {"days": "(captured_on - prev_on)", "pushed_on": f"CAST({pushed} AS date)"}
 
 
 def _status_sql(newcomers: NewcomerWindow | None) -> str:
@@ -74,14 +68,31 @@ def _status_sql(newcomers: NewcomerWindow | None) -> str:
     )
 
 
+def scope_sql(newcomers: NewcomerWindow | None) -> str:
+    """The projects a pass ranks (on ``p``): tracked (and the month's new candidates), not missing by the as-of day."""
+    return f"{_status_sql(newcomers)} AND (p.missing_since IS NULL OR p.missing_since > %(as_of_end)s)"
+
+
 def _windowed_sql(
-    params: Parameters, *, project_filter: str = "", recorded_before=None, newcomers: NewcomerWindow | None = None
+    params: Parameters,
+    *,
+    project_filter: str = "",
+    recorded_before=None,
+    newcomers: NewcomerWindow | None = None,
+    scope: str | None = None,
+    with_recorded: bool = False,
 ) -> str:
-    """The common table expressions: captures, their intervals, and each interval's cap."""
+    """The common table expressions: captures, their intervals, and each interval's cap.
+
+    ``scope`` (SQL on ``s`` and ``p``) replaces the default choice of projects (``scope_sql``);
+    ``with_recorded`` adds each capture's project's newest ``recorded_at`` in the window.
+    """
     # Window frame offsets must be constants in PostgreSQL: inlined as an integer.
     baseline = int(params.spike_baseline)
     samples, projects = StatsSample._meta.db_table, Project._meta.db_table
     vendor = _vendor_sql()
+    recorded = ",\n               MAX(s.recorded_at) OVER (PARTITION BY s.project_id) AS recorded_through"
+    recorded = recorded if with_recorded else ""
     return f"""
     WITH window_samples AS (
         SELECT s.project_id, s.captured_on, s.stars, s.forks, s.watchers, s.pushed_at,
@@ -89,12 +100,11 @@ def _windowed_sql(
                LAG(s.captured_on) OVER (PARTITION BY s.project_id ORDER BY s.captured_on) AS prev_on,
                -- LEAD over the same ordering as LAG (not ROW_NUMBER DESC): one sort, not two.
                CASE WHEN LEAD(s.captured_on) OVER (PARTITION BY s.project_id ORDER BY s.captured_on) IS NULL
-                    THEN 1 ELSE 0 END AS newest
+                    THEN 1 ELSE 0 END AS newest{recorded}
         FROM {samples} s
         JOIN {projects} p ON p.id = s.project_id
         WHERE s.captured_on > %(start)s AND s.captured_on <= %(as_of)s
-          AND {_status_sql(newcomers)}
-          AND (p.missing_since IS NULL OR p.missing_since > %(as_of_end)s)
+          AND {scope_sql(newcomers) if scope is None else scope}
           {"AND s.recorded_at <= %(recorded_before)s" if recorded_before is not None else ""}
           {project_filter}
     ),
@@ -171,6 +181,82 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def computed_sql(
+    params: Parameters,
+    *,
+    recorded_before=None,
+    newcomers: NewcomerWindow | None = None,
+    month: bool = False,
+    scope: str | None = None,
+    project_filter: str = "",
+    with_recorded: bool = False,
+) -> str:
+    """The windowed expressions up to ``computed``: one row of sample-derived figures per project.
+
+    Columns: project_id, stars, forks, watchers, pushed_at (the newest capture's), gained_short,
+    gained_long, counted_short, counted_long, spikes, month_gained, month_counted (0 unless
+    ``month``: captures from %(month_start)s to %(month_end)s, a first capture's stars included),
+    and recorded_through when ``with_recorded``.
+    """
+    month_sums = first_join = ""
+    month_gained = month_counted = "0"
+    if month:
+        in_month = "captured_on >= %(month_start)s AND captured_on <= %(month_end)s"
+        month_sums = f""",
+               SUM(CASE WHEN {in_month} THEN gain ELSE 0 END) AS gained_month,
+               SUM(CASE WHEN {in_month} THEN counted ELSE 0 END) AS counted_month"""
+        first_join = """
+        LEFT JOIN window_samples f ON f.project_id = n.project_id AND f.prev_on IS NULL
+             AND f.captured_on >= %(month_start)s AND f.captured_on <= %(month_end)s"""
+        month_gained = "COALESCE(g.gained_month, 0) + COALESCE(f.stars, 0)"
+        month_counted = "COALESCE(g.counted_month, 0) + COALESCE(f.stars, 0)"
+    windowed = _windowed_sql(
+        params,
+        project_filter=project_filter,
+        recorded_before=recorded_before,
+        newcomers=newcomers,
+        scope=scope,
+        with_recorded=with_recorded,
+    )
+    return (
+        windowed
+        + f""",
+    gains AS (
+        SELECT project_id,
+               SUM(CASE WHEN captured_on > %(short_start)s THEN gain ELSE 0 END) AS gained_short,
+               SUM(CASE WHEN captured_on > %(long_start)s THEN gain ELSE 0 END) AS gained_long,
+               SUM(CASE WHEN captured_on > %(short_start)s THEN counted ELSE 0 END) AS counted_short,
+               SUM(CASE WHEN captured_on > %(long_start)s THEN counted ELSE 0 END) AS counted_long,
+               SUM(CASE WHEN captured_on > %(long_start)s THEN spike ELSE 0 END) AS spikes{month_sums}
+        FROM capped
+        GROUP BY project_id
+    ),
+    computed AS (
+        SELECT n.project_id, n.stars, n.forks, n.watchers, n.pushed_at,
+               COALESCE(g.gained_short, 0) AS gained_short, COALESCE(g.gained_long, 0) AS gained_long,
+               COALESCE(g.counted_short, 0) AS counted_short, COALESCE(g.counted_long, 0) AS counted_long,
+               COALESCE(g.spikes, 0) AS spikes, {month_gained} AS month_gained, {month_counted} AS month_counted
+               {", n.recorded_through" if with_recorded else ""}
+        FROM window_samples n
+        LEFT JOIN gains g ON g.project_id = n.project_id{first_join}
+        WHERE n.newest = 1
+    )
+    """
+    )
+
+
+def candidate_columns(alias: str, newcomers: NewcomerWindow | None) -> str:
+    """What ``candidates_from`` reads, from row ``alias`` (``computed`` or a kept row) joined with project ``p``."""
+    month = (
+        f"p.status, p.repo_created_at, p.fork, {alias}.month_gained, {alias}.month_counted"
+        if newcomers is not None
+        else "NULL, NULL, 0, 0, 0"
+    )
+    return f"""{alias}.project_id, p.name, p.archived, p.ranking_keep, {alias}.stars, {alias}.forks, {alias}.watchers,
+           {_vendor_sql(alias)["pushed_on"]}, {alias}.gained_short, {alias}.gained_long,
+           {alias}.counted_short, {alias}.counted_long, {alias}.spikes, {month}"""
+
+
 def candidates_as_of(
     *,
     as_of: dt.date,
@@ -184,74 +270,47 @@ def candidates_as_of(
     With ``newcomers``, the same statement also returns the month's new candidates and every
     row's gains in the month, so one pass serves the daily boards and the newcomers' board.
     """
-    vendor = _vendor_sql()
-    month_sums = first_join = ""
-    month_columns = "NULL, NULL, 0, 0, 0"
-    if newcomers is not None:
-        in_month = "captured_on >= %(month_start)s AND captured_on <= %(month_end)s"
-        month_sums = f""",
-               SUM(CASE WHEN {in_month} THEN gain ELSE 0 END) AS gained_month,
-               SUM(CASE WHEN {in_month} THEN counted ELSE 0 END) AS counted_month"""
-        first_join = """
-    LEFT JOIN window_samples f ON f.project_id = n.project_id AND f.prev_on IS NULL
-         AND f.captured_on >= %(month_start)s AND f.captured_on <= %(month_end)s"""
-        month_columns = (
-            "p.status, p.repo_created_at, p.fork, COALESCE(g.gained_month, 0) + COALESCE(f.stars, 0), "
-            "COALESCE(g.counted_month, 0) + COALESCE(f.stars, 0)"
-        )
-    sql = (
-        _windowed_sql(params, recorded_before=recorded_before, newcomers=newcomers)
-        + f""",
-    gains AS (
-        SELECT project_id,
-               SUM(CASE WHEN captured_on > %(short_start)s THEN gain ELSE 0 END) AS gained_short,
-               SUM(CASE WHEN captured_on > %(long_start)s THEN gain ELSE 0 END) AS gained_long,
-               SUM(CASE WHEN captured_on > %(short_start)s THEN counted ELSE 0 END) AS counted_short,
-               SUM(CASE WHEN captured_on > %(long_start)s THEN counted ELSE 0 END) AS counted_long,
-               SUM(CASE WHEN captured_on > %(long_start)s THEN spike ELSE 0 END) AS spikes{month_sums}
-        FROM capped
-        GROUP BY project_id
-    )
-    SELECT n.project_id, p.name, p.archived, p.ranking_keep, n.stars, n.forks, n.watchers,
-           {vendor["pushed_on"]} AS pushed_on,
-           COALESCE(g.gained_short, 0), COALESCE(g.gained_long, 0),
-           COALESCE(g.counted_short, 0), COALESCE(g.counted_long, 0), COALESCE(g.spikes, 0),
-           {month_columns}
-    FROM window_samples n
-    JOIN {Project._meta.db_table} p ON p.id = n.project_id
-    LEFT JOIN gains g ON g.project_id = n.project_id{first_join}
-    WHERE n.newest = 1
-    ORDER BY n.project_id
+    sql = computed_sql(params, recorded_before=recorded_before, newcomers=newcomers, month=newcomers is not None) + (
+        f"""
+    SELECT {candidate_columns("c", newcomers)}
+    FROM computed c
+    JOIN {Project._meta.db_table} p ON p.id = c.project_id
+    ORDER BY c.project_id
     """
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, _params(as_of, params, recorded_before, newcomers))
-        while rows := cursor.fetchmany(batch_size):
-            for row in rows:
-                (pid, name, archived, keep, stars, forks, watchers, pushed_on, gs, gl, cs, cl, spikes) = row[:13]
-                status, created_at, fork, month_gained, month_counted = row[13:]
-                yield Candidate(
-                    project_id=pid,
-                    name=name,
-                    figures=Figures(
-                        stars=stars,
-                        forks=forks,
-                        watchers=watchers,
-                        pushed_on=_as_date(pushed_on),
-                        gained_short=int(gs),
-                        gained_long=int(gl),
-                        counted_short=int(cs),
-                        counted_long=int(cl),
-                        archived=bool(archived),
-                        keep=bool(keep),
-                    ),
-                    spike_count=int(spikes),
-                    status=status or Project.Status.TRACKED,
-                    created_at=_as_datetime(created_at),
-                    fork=bool(fork),
-                    month_gained=int(month_gained),
-                    month_counted=int(month_counted),
-                )
+        yield from candidates_from(cursor, batch_size=batch_size)
+
+
+def candidates_from(cursor, *, batch_size: int = 2000) -> Iterator[Candidate]:
+    """Candidates from the rows of an executed statement that selected ``candidate_columns``."""
+    while rows := cursor.fetchmany(batch_size):
+        for row in rows:
+            (pid, name, archived, keep, stars, forks, watchers, pushed_on, gs, gl, cs, cl, spikes) = row[:13]
+            status, created_at, fork, month_gained, month_counted = row[13:]
+            yield Candidate(
+                project_id=pid,
+                name=name,
+                figures=Figures(
+                    stars=stars,
+                    forks=forks,
+                    watchers=watchers,
+                    pushed_on=_as_date(pushed_on),
+                    gained_short=int(gs),
+                    gained_long=int(gl),
+                    counted_short=int(cs),
+                    counted_long=int(cl),
+                    archived=bool(archived),
+                    keep=bool(keep),
+                ),
+                spike_count=int(spikes),
+                status=status or Project.Status.TRACKED,
+                created_at=_as_datetime(created_at),
+                fork=bool(fork),
+                month_gained=int(month_gained),
+                month_counted=int(month_counted),
+            )
 
 
 def _as_datetime(value) -> dt.datetime | None:

@@ -208,3 +208,43 @@ class RankingEntry(models.Model):
 
     def __str__(self):
         return f"#{self.rank} {self.project} in {self.snapshot}"
+
+
+class ProjectFigures(models.Model):
+    """One project's sample-derived figures as of a day, kept up to date as its samples are written.
+
+    Exactly what a row of ``figures.candidates_as_of`` reads from the samples (newest figures,
+    raw and capped gains over both windows, spikes, the gains in the as-of day's month), so a
+    build of today reads these rows instead of a year of samples per project. Facts an editor
+    or a refresh sets on the project (status, archived, keep, pushed-at fallback, missing,
+    created, fork, name) are not copied: a build joins them from the project table.
+
+    A row is valid for a build when it was computed as of the build's day, under the same
+    ``params_key`` and from samples all recorded before the build started (``recorded_through``);
+    the build recomputes any other row (``kept_figures``). ``stars`` is null when the project
+    had no capture in the history window.
+    """
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="kept_figures")
+    as_of = models.DateField(_("as of"))
+    params_key = models.CharField(_("parameters key"), max_length=64)
+    recorded_through = models.DateTimeField(_("newest sample recorded at"), null=True, blank=True)
+    stars = models.PositiveIntegerField(_("stars"), null=True, blank=True)
+    forks = models.PositiveIntegerField(_("forks"), null=True, blank=True)
+    watchers = models.PositiveIntegerField(_("watchers"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("pushed at"), null=True, blank=True)
+    gained_short = models.BigIntegerField(default=0)
+    gained_long = models.BigIntegerField(default=0)
+    counted_short = models.BigIntegerField(default=0)
+    counted_long = models.BigIntegerField(default=0)
+    spikes = models.IntegerField(default=0)
+    month_gained = models.BigIntegerField(default=0)
+    month_counted = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project"]
+        verbose_name = _("kept figures")
+        verbose_name_plural = _("kept figures")
+
+    def __str__(self):
+        return f"{self.project_id} as of {self.as_of}"

@@ -192,7 +192,7 @@ def snapshot_build(
     recorded_before = timezone.now()
     left_out: dict[str, list[int]] = {}
     ranked = compute_ranking(
-        as_of=as_of, params=params, top_k=top_k, recorded_before=recorded_before, left_out=left_out
+        as_of=as_of, params=params, top_k=top_k, recorded_before=recorded_before, left_out=left_out, keep_figures=True
     )
     if not ranked:
         raise ValidationError(

@@ -30,6 +30,7 @@ from github.star_history import star_history_fetch
 from projects.models import Project
 
 from .models import StarHistory, StatsSample
+from .signals import samples_written
 
 logger = logging.getLogger(__name__)
 
@@ -211,4 +212,6 @@ def _write(project: Project, totals: list[tuple[dt.date, int]], *, now: dt.datet
     ]
     # ignore_conflicts: a refresh writing the same day meanwhile wins (observed beats backfill).
     StatsSample.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    if rows:
+        samples_written.send(sender=StatsSample, project_ids=[project.pk])
     return len(rows)

@@ -20,6 +20,7 @@ from github.repo_urls import InvalidGitHubURL, parse_github_url
 from projects.models import Project, RepositoryName
 
 from .models import StatsSample
+from .signals import samples_written
 
 REQUIRED = ("repo", "date", "stars")
 OPTIONAL = ("forks", "watchers", "open_issues")
@@ -213,4 +214,6 @@ def _save(batch: list[tuple[int, StatsSample]], report: ImportReport) -> None:
             report.kept += 1
     # ignore_conflicts: a refresh may record the same day between our read and this insert.
     StatsSample.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        samples_written.send(sender=StatsSample, project_ids=sorted({s.project_id for s in new}))
     report.created += len(new)

@@ -7,6 +7,7 @@ import datetime as dt
 from projects.models import Project
 
 from .models import StatsSample
+from .signals import samples_written
 
 
 def sample_for(project: Project, captured_at: dt.datetime) -> StatsSample:
@@ -33,6 +34,7 @@ def samples_upsert(samples: list[StatsSample]) -> None:
             unique_fields=["project", "captured_on"],
             update_fields=["captured_at", "stars", "forks", "watchers", "open_issues", "pushed_at", "source"],
         )
+        samples_written.send(sender=StatsSample, project_ids=sorted({s.project_id for s in samples}))
 
 
 def sample_record(*, project: Project, captured_at: dt.datetime) -> StatsSample:
@@ -59,9 +61,11 @@ def sample_record_article(*, project: Project, captured_at: dt.datetime, stars: 
 
     A day that already has a sample keeps it: what was observed beats what was printed.
     """
-    sample, _ = StatsSample.objects.get_or_create(
+    sample, created = StatsSample.objects.get_or_create(
         project=project,
         captured_on=captured_at.astimezone(dt.UTC).date(),
         defaults={"captured_at": captured_at, "stars": stars, "source": StatsSample.Source.IMPORT},
     )
+    if created:
+        samples_written.send(sender=StatsSample, project_ids=[project.pk])
     return sample

@@ -287,7 +287,8 @@ def test_a_batch_of_unchanged_repositories_costs_a_fixed_number_of_queries(
     projects = [track(project_factory, fake_github, f"org/q{i}", stars=i) for i in range(5)]
     ids = [p.pk for p in projects]
     run(ids, fake_github)
-    # Read the batch, then in one transaction (a savepoint here): one UPDATE for all 304s, one sample upsert.
-    with django_assert_num_queries(5):
+    # Read the batch, then in one transaction (a savepoint here): one UPDATE for all 304s, one sample upsert,
+    # the batch's projects locked and their kept figures recomputed (rankings.kept_figures).
+    with django_assert_num_queries(7):
         result = run(ids, fake_github)
     assert result.summary.not_modified == 5
