@@ -12,6 +12,8 @@ from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from mltop.queues import queue_names
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -357,17 +359,24 @@ CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # A queue of its own lets several MLTop installations (or test runs) share one Redis.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-# Star-history backfills have a queue of their own, at low priority (on Redis 9 is the lowest),
-# so a burst of new projects never delays a scheduled refresh. Workers consume it with
-# -Q <default queue>,<backfill queue> (or one worker per queue).
-CELERY_BACKFILL_QUEUE = "backfill" if CELERY_TASK_DEFAULT_QUEUE == "celery" else f"{CELERY_TASK_DEFAULT_QUEUE}-backfill"
-# Discovery too: hours of paced searching never delay a refresh (``celery -A mltop worker -Q discovery``).
-CELERY_DISCOVERY_QUEUE = (
-    "discovery" if CELERY_TASK_DEFAULT_QUEUE == "celery" else f"{CELERY_TASK_DEFAULT_QUEUE}-discovery"
-)
+# One queue per kind of work (mltop/queues.py), named after the default queue, so each kind has
+# workers of its own and scales alone (docs/scale-out.md): a refresh never waits behind a build or
+# a burst of backfills, nor they behind it. One worker may listen to all of them (Procfile).
+CELERY_QUEUES = queue_names(CELERY_TASK_DEFAULT_QUEUE)
+CELERY_REFRESH_QUEUE = CELERY_QUEUES["refresh"]
+# Star-history backfills at low priority (on Redis 9 is the lowest): a burst of new projects
+# never delays a scheduled refresh, even in a worker that listens to both queues.
+CELERY_BACKFILL_QUEUE = CELERY_QUEUES["backfill"]
+# Discovery: hours of paced searching, on a worker of its own with one process.
+CELERY_DISCOVERY_QUEUE = CELERY_QUEUES["discovery"]
+# The daily builds of every board (and single rebuilds an editor asks for).
+CELERY_BUILDS_QUEUE = CELERY_QUEUES["builds"]
 CELERY_TASK_ROUTES = {
+    "stats.refresh_all": {"queue": CELERY_REFRESH_QUEUE},
+    "stats.refresh_batch": {"queue": CELERY_REFRESH_QUEUE},
     "stats.backfill_project": {"queue": CELERY_BACKFILL_QUEUE, "priority": 9},
     "projects.discover": {"queue": CELERY_DISCOVERY_QUEUE},
+    "rankings.build_*": {"queue": CELERY_BUILDS_QUEUE},
 }
 # Refresh batches acknowledge after running, so a worker that dies mid-batch loses nothing;
 # one message at a time keeps long batches from waiting behind each other in one worker.
