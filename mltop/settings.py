@@ -74,6 +74,9 @@ MIDDLEWARE = [
     # First, so it sees every response last: a HEAD answer keeps its headers and loses its body.
     "mltop.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Readers' GET requests may read from the replica (when DATABASE_REPLICA_URL is set); a
+    # client that just wrote is pinned to the primary.
+    "mltop.dbrouters.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,6 +124,23 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # lock when a transaction begins and wait for it, instead of failing with "database is locked".
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# A PostgreSQL read replica (streaming replication of DATABASE_URL's database), empty for none:
+# readers' pages and API read the catalogue, figures and rankings there; admin, writes, tasks and
+# migrations use the primary (mltop/dbrouters.py says exactly what goes where; docs/scale-out.md).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# After a client writes (an editor saving in admin), its reads stay on the primary this long, so
+# it sees its own change however far the replica lags; keep it above the replica's usual lag.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests read it as the primary's own test database: there is no replica to copy it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["mltop.dbrouters.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------
