@@ -34,18 +34,18 @@ sys.path.insert(0, str(ROOT))
 TEN_YEARS = 3650
 
 
-def ages(count: int, seed: int = 15) -> list[int]:
+def ages(count: int, seed: int = 15, oldest: int = TEN_YEARS) -> list[int]:
     rng = random.Random(seed)
-    return [round(math.exp(rng.uniform(math.log(3), math.log(TEN_YEARS)))) for _ in range(count)]
+    return [round(math.exp(rng.uniform(math.log(3), math.log(oldest)))) for _ in range(count)]
 
 
-def serve_fake(conn, repos: int) -> None:
+def serve_fake(conn, repos: int, oldest: int) -> None:
     from tests.fake_github import FakeGitHub
 
     fake = FakeGitHub(core_limit=10**9)
     today = dt.datetime.now(dt.UTC).date()
     rng = random.Random(16)
-    for i, age in enumerate(ages(repos)):
+    for i, age in enumerate(ages(repos, oldest=oldest)):
         created = today - dt.timedelta(days=age)
         name = f"synth-org{i // 100}/synth-{i}"
         fake.add_repo(name, created_at=f"{created.isoformat()}T12:00:00Z")
@@ -73,6 +73,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", type=int, default=1000, help="synthetic repositories (1000)")
     parser.add_argument("--database-url", default="", help="an empty database to use instead of a new SQLite file")
+    parser.add_argument(
+        "--oldest-days",
+        type=int,
+        default=TEN_YEARS,
+        help="age of the oldest repository in days (3650); 62 for a month's newcomers, backfilled the month after",
+    )
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="mltop-bench-")
@@ -84,7 +90,7 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "mltop.settings"
 
     parent, child = multiprocessing.Pipe()
-    fake = multiprocessing.Process(target=serve_fake, args=(child, args.repos), daemon=True)
+    fake = multiprocessing.Process(target=serve_fake, args=(child, args.repos, args.oldest_days), daemon=True)
     fake.start()
     api_url, stars = parent.recv()
     os.environ["GITHUB_API_URL"] = api_url
@@ -113,15 +119,18 @@ def main() -> None:
                 stars=stars[f"synth-{i}"],
                 repo_created_at=now - dt.timedelta(days=age),
             )
-            for i, age in enumerate(ages(args.repos))
+            for i, age in enumerate(ages(args.repos, oldest=args.oldest_days))
         ),
         batch_size=1000,
     )
     StatsSample.objects.bulk_create(
         StatsSample(project=p, captured_on=now.date(), captured_at=now, stars=p.stars) for p in projects
     )
-    weeks = sum(math.ceil((age + 7) / 7) for age in ages(args.repos))
-    print(f"MLTop backfill benchmark: {args.repos} repositories aged 3 days to 10 years, fake GitHub at {api_url}")
+    weeks = sum(math.ceil((age + 7) / 7) for age in ages(args.repos, oldest=args.oldest_days))
+    print(
+        f"MLTop backfill benchmark: {args.repos} repositories aged 3 to {args.oldest_days} days, "
+        f"fake GitHub at {api_url}"
+    )
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, ", end="")
     print(f"database: {django.db.connection.vendor}; about {weeks} weeks of history in all\n")
 

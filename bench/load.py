@@ -33,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import web  # noqa: E402 - bench/web.py: gunicorn, data, wrk helpers shared by both benchmarks
 from _webdata import slug_of  # noqa: E402 - the slugs the data builder gives projects
 
+from mltop.queues import all_queues  # noqa: E402 - the worker listens to every queue
+
 ROOT = web.ROOT
 LUA = """
 local paths = {%(paths)s}
@@ -213,7 +215,13 @@ def run(options, env: dict, facts: dict, wrk: str, tmp: Path) -> None:
         progress(f"fake GitHub on {fake_url}")
         worker = Process(
             [sys.executable, "-m", "celery", "-A", "mltop", "worker", "--concurrency", "1", "--loglevel", "WARNING"]
-            + ["-Q", env["CELERY_TASK_DEFAULT_QUEUE"], "--without-heartbeat", "--without-gossip", "--without-mingle"],
+            + [
+                "-Q",
+                all_queues(env["CELERY_TASK_DEFAULT_QUEUE"]),
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
             env,
             "Celery worker",
         )

@@ -12,6 +12,8 @@ from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from mltop.queues import queue_names
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -72,6 +74,9 @@ MIDDLEWARE = [
     # First, so it sees every response last: a HEAD answer keeps its headers and loses its body.
     "mltop.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Readers' GET requests may read from the replica (when DATABASE_REPLICA_URL is set); a
+    # client that just wrote is pinned to the primary.
+    "mltop.dbrouters.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,6 +124,23 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # lock when a transaction begins and wait for it, instead of failing with "database is locked".
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# A PostgreSQL read replica (streaming replication of DATABASE_URL's database), empty for none:
+# readers' pages and API read the catalogue, figures and rankings there; admin, writes, tasks and
+# migrations use the primary (mltop/dbrouters.py says exactly what goes where; docs/scale-out.md).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# After a client writes (an editor saving in admin), its reads stay on the primary this long, so
+# it sees its own change however far the replica lags; keep it above the replica's usual lag.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests read it as the primary's own test database: there is no replica to copy it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["mltop.dbrouters.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------
@@ -357,17 +379,24 @@ CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # A queue of its own lets several MLTop installations (or test runs) share one Redis.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-# Star-history backfills have a queue of their own, at low priority (on Redis 9 is the lowest),
-# so a burst of new projects never delays a scheduled refresh. Workers consume it with
-# -Q <default queue>,<backfill queue> (or one worker per queue).
-CELERY_BACKFILL_QUEUE = "backfill" if CELERY_TASK_DEFAULT_QUEUE == "celery" else f"{CELERY_TASK_DEFAULT_QUEUE}-backfill"
-# Discovery too: hours of paced searching never delay a refresh (``celery -A mltop worker -Q discovery``).
-CELERY_DISCOVERY_QUEUE = (
-    "discovery" if CELERY_TASK_DEFAULT_QUEUE == "celery" else f"{CELERY_TASK_DEFAULT_QUEUE}-discovery"
-)
+# One queue per kind of work (mltop/queues.py), named after the default queue, so each kind has
+# workers of its own and scales alone (docs/scale-out.md): a refresh never waits behind a build or
+# a burst of backfills, nor they behind it. One worker may listen to all of them (Procfile).
+CELERY_QUEUES = queue_names(CELERY_TASK_DEFAULT_QUEUE)
+CELERY_REFRESH_QUEUE = CELERY_QUEUES["refresh"]
+# Star-history backfills at low priority (on Redis 9 is the lowest): a burst of new projects
+# never delays a scheduled refresh, even in a worker that listens to both queues.
+CELERY_BACKFILL_QUEUE = CELERY_QUEUES["backfill"]
+# Discovery: hours of paced searching, on a worker of its own with one process.
+CELERY_DISCOVERY_QUEUE = CELERY_QUEUES["discovery"]
+# The daily builds of every board (and single rebuilds an editor asks for).
+CELERY_BUILDS_QUEUE = CELERY_QUEUES["builds"]
 CELERY_TASK_ROUTES = {
+    "stats.refresh_all": {"queue": CELERY_REFRESH_QUEUE},
+    "stats.refresh_batch": {"queue": CELERY_REFRESH_QUEUE},
     "stats.backfill_project": {"queue": CELERY_BACKFILL_QUEUE, "priority": 9},
     "projects.discover": {"queue": CELERY_DISCOVERY_QUEUE},
+    "rankings.build_*": {"queue": CELERY_BUILDS_QUEUE},
 }
 # Refresh batches acknowledge after running, so a worker that dies mid-batch loses nothing;
 # one message at a time keeps long batches from waiting behind each other in one worker.

@@ -125,6 +125,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / f"test-mltop-{os.getpid()}.sqlite3")
+    # A second alias on the same test database, as DATABASE_REPLICA_URL makes one: unused unless a
+    # test installs the replica router (tests/test_dbrouters.py), which then sees which alias read what.
+    settings.DATABASES.setdefault("replica", {**database, "TEST": {**database.get("TEST", {}), "MIRROR": "default"}})
 
 
 def test_database_url() -> str:

@@ -13,8 +13,11 @@ import pytest
 import yaml
 from celery import Celery
 
+from mltop.queues import KINDS, all_queues, queue_names
+
 ROOT = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("migrate", "web", "worker", "discovery", "beat")
+WORKER_SERVICES = ("worker-refresh", "worker-backfill", "worker-discovery", "worker-builds")
+APP_SERVICES = ("migrate", "web", *WORKER_SERVICES, "beat")
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +43,7 @@ def option(command: list[str], *names: str) -> str:
 
 
 def test_services(services):
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "discovery", "beat"}
+    assert set(services) == {"db", "redis", *APP_SERVICES}
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
     for name in APP_SERVICES:
@@ -48,8 +51,56 @@ def test_services(services):
         assert services[name]["image"] == "mltop:latest"
 
 
-def test_discovery_has_a_worker_of_its_own(services):
-    assert option(services["discovery"]["command"], "-Q") == "discovery"
+def test_each_queue_has_a_worker_service_of_its_own_that_scales(services):
+    """`docker compose up --scale worker-refresh=3`: one service per queue, none pinned to one container."""
+    queues = queue_names("celery")
+    listening = {name: option(command_of(services[name]), "-Q").split(",") for name in WORKER_SERVICES}
+    for kind in KINDS:
+        assert listening[f"worker-{kind}"][0] == queues[kind]
+    everything = [queue for names in listening.values() for queue in names]
+    assert sorted(everything) == sorted(queues.values()), "every queue has exactly one worker service"
+    for name in WORKER_SERVICES:
+        assert "container_name" not in services[name] and "ports" not in services[name], name
+    # Paced searches: one process, as GitHub's search allows 30 a minute per token.
+    assert option(command_of(services["worker-discovery"]), "--concurrency", "-c") == "1"
+
+
+def test_the_embedded_worker_listens_to_every_queue_but_discovery_s():
+    procfile = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if ": " in line)
+    queues = queue_names("celery")
+    assert set(option(shlex.split(procfile["worker"]), "-Q").split(",")) == set(queues.values()) - {queues["discovery"]}
+    assert option(shlex.split(procfile["discovery"]), "-Q") == queues["discovery"]
+
+
+def test_every_task_is_routed_to_the_queue_of_its_kind(settings):
+    from mltop.celery import app
+
+    app.loader.import_default_modules()  # every app's tasks.py, as a worker imports them at start
+    expected = {
+        "stats.refresh_all": settings.CELERY_REFRESH_QUEUE,
+        "stats.refresh_batch": settings.CELERY_REFRESH_QUEUE,
+        "stats.backfill_project": settings.CELERY_BACKFILL_QUEUE,
+        "projects.discover": settings.CELERY_DISCOVERY_QUEUE,
+        "rankings.build_boards": settings.CELERY_BUILDS_QUEUE,
+        "rankings.build_snapshot": settings.CELERY_BUILDS_QUEUE,
+        "rankings.build_newcomers": settings.CELERY_BUILDS_QUEUE,
+    }
+    ours = sorted(name for name in app.tasks if not name.startswith("celery."))
+    assert ours == sorted(expected), "a new task needs a queue: add it to CELERY_TASK_ROUTES and here"
+    for name, queue in expected.items():
+        assert app.amqp.router.route({}, name)["queue"].name == queue, name
+
+
+def test_queue_names_follow_the_default_queue_so_installations_sharing_redis_keep_apart():
+    assert queue_names("celery") == {
+        "default": "celery",
+        "refresh": "refresh",
+        "backfill": "backfill",
+        "discovery": "discovery",
+        "builds": "builds",
+    }
+    assert queue_names("staging")["refresh"] == "staging-refresh"
+    assert all_queues("t1") == "t1,t1-refresh,t1-backfill,t1-discovery,t1-builds"
 
 
 def test_db_and_redis_keep_their_data_in_named_volumes(compose, services):
@@ -81,7 +132,7 @@ def test_migrations_run_once_before_the_app_starts(services):
     assert "python manage.py migrate --noinput" in " ".join(command_of(migrate))
     assert migrate["restart"] == "no"
     assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}}
-    for name in ("web", "worker", "beat"):
+    for name in ("web", *WORKER_SERVICES, "beat"):
         assert services[name]["depends_on"] == {
             "db": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
@@ -108,10 +159,11 @@ def test_web_command_serves_the_wsgi_application_with_the_gunicorn_config(servic
 
 
 def test_worker_and_beat_commands_name_the_celery_app_and_the_database_scheduler(services):
-    worker, beat = command_of(services["worker"]), command_of(services["beat"])
-    assert worker[0] == beat[0] == "celery"
-    assert "worker" in worker and "beat" in beat
-    for command in (worker, beat):
+    workers = [command_of(services[name]) for name in WORKER_SERVICES]
+    beat = command_of(services["beat"])
+    assert all(command[0] == "celery" and "worker" in command for command in workers)
+    assert beat[0] == "celery" and "beat" in beat
+    for command in (*workers, beat):
         app = importlib.import_module(f"{option(command, '-A', '--app')}.celery").app
         assert isinstance(app, Celery) and app.main == "mltop"
     module, _, cls = option(beat, "--scheduler", "-S").partition(":")

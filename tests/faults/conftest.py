@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from mltop.queues import all_queues
 from tests.conftest import test_database_url  # noqa: F401  (the fault tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -251,7 +252,17 @@ class Processes:
 
     def worker(self, env: dict, *, pool: str = "solo", name: str = "w") -> Process:
         options = ["--pool=solo"] if pool == "solo" else ["--pool=prefork", "--concurrency=1"]
-        args = [sys.executable, "-m", "celery", "-A", "mltop", "worker", "--loglevel=INFO", "-Q", self.queue]
+        args = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mltop",
+            "worker",
+            "--loglevel=INFO",
+            "-Q",
+            all_queues(self.queue),
+        ]
         args += [*options, "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"{name}@%h"]
         return self._start(args, env, " ready.").wait_ready()
 

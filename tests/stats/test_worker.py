@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 
 from mltop.celery import app as celery_app
+from mltop.queues import all_queues, queue_names
 from projects.models import Project
 from rankings.seeding import seed_load
 from stats.models import StatsSample
@@ -40,7 +41,7 @@ def celery_worker(*, api_url: str, token: str, queue: str):
     # With Redis the lock and budget are shared, so run two processes to race for them.
     pool = ["--concurrency=2"] if settings.REDIS_URL else ["--pool=solo"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mltop", "worker", "--loglevel=INFO", "-Q", queue, *pool]
+        [sys.executable, "-m", "celery", "-A", "mltop", "worker", "--loglevel=INFO", "-Q", all_queues(queue), *pool]
         + ["--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"{queue}@%h"],
         cwd=ROOT,
         env=env,
@@ -71,10 +72,11 @@ def celery_worker(*, api_url: str, token: str, queue: str):
             proc.wait()
         reader.join(timeout=5)
         with contextlib.suppress(Exception), celery_app.connection_for_write() as conn:
-            # Leave nothing behind in a shared Redis: the queue and kombu's binding of it.
-            conn.default_channel.queue_delete(queue)
-            if settings.REDIS_URL:
-                conn.default_channel.client.delete(f"_kombu.binding.{queue}")
+            # Leave nothing behind in a shared Redis: the queues and kombu's bindings of them.
+            for name in all_queues(queue).split(","):
+                conn.default_channel.queue_delete(name)
+                if settings.REDIS_URL:
+                    conn.default_channel.client.delete(f"_kombu.binding.{name}")
         print("".join(lines)[-4000:])  # shown by pytest when the test fails
 
 
@@ -122,15 +124,15 @@ def test_a_worker_refreshes_the_seed_projects_once_even_when_two_runs_overlap(fa
             # Two pool processes: hold the first run's GraphQL answer, so that the second run
             # surely starts while the first one is still fetching (and holds the run lock).
             release = fake_github.hold_next(paths=("/graphql",))
-            celery_app.send_task("stats.refresh_all", queue=queue)
+            celery_app.send_task("stats.refresh_all", queue=queue_names(queue)["refresh"])
             assert wait_for(lambda: fake_github.pending_injections() == 0), "the first run did not fetch"
-            celery_app.send_task("stats.refresh_all", queue=queue)
+            celery_app.send_task("stats.refresh_all", queue=queue_names(queue)["refresh"])
             assert wait_for(lambda: "'skipped': True" in "".join(worker.output_lines)), "the second run was not skipped"
             release.set()
         else:
             # One solo process: the second run is taken before the first run's batch, under its lock.
-            celery_app.send_task("stats.refresh_all", queue=queue)
-            celery_app.send_task("stats.refresh_all", queue=queue)
+            celery_app.send_task("stats.refresh_all", queue=queue_names(queue)["refresh"])
+            celery_app.send_task("stats.refresh_all", queue=queue_names(queue)["refresh"])
         assert wait_for(lambda: github_samples().count() == tracked), "worker did not refresh the projects"
         # Both runs have finished, and every batch queued: a second run that the lock failed to
         # stop would show here as a second run not skipped, or as batches still to come.
@@ -152,7 +154,7 @@ def test_a_worker_defers_rate_limited_projects_and_finishes_after_the_reset(fake
     with celery_worker(api_url=fake_github.url, token="", queue=queue):
         # The window resets 3 s after the fourth request, however late a loaded machine sends it.
         fake_github.rate_limit_after(4, resource="core", reset_in=3, from_last=True)
-        celery_app.send_task("stats.refresh_all", queue=queue)
+        celery_app.send_task("stats.refresh_all", queue=queue_names(queue)["refresh"])
         assert wait_for(lambda: github_samples().count() == tracked, timeout=30), "the rest was not fetched"
     reset = fake_github._limits["core"].reset_after_last
     # Four fetched; GitHub's "0 remaining" stopped the worker before any refusal; the rest after the reset.
