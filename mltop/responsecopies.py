@@ -70,7 +70,11 @@ class KeptResponse:
         )
 
     def response(self) -> HttpResponse:
-        return HttpResponse(self.content, status=self.status, headers=dict(self.headers))
+        headers = dict(self.headers)
+        response = HttpResponse(self.content, status=self.status, headers=headers)
+        if "Content-Type" not in headers:
+            del response.headers["Content-Type"]  # a 304 has none: HttpResponse would add its default
+        return response
 
 
 def keep_copy(request, *, until: float | None) -> None:
