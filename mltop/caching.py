@@ -63,6 +63,12 @@ class LocalCopies:
             self._items.move_to_end(key)
             return item[1]
 
+    def expires_at(self, key: str) -> float | None:
+        """When this process's copy of ``key`` expires (a time.time() value), None without one."""
+        with self._lock:
+            item = self._items.get(key)
+        return item[0] if item is not None and item[0] > time.time() else None
+
     def set(self, key: str, value: Any, *, timeout: float) -> None:
         with self._lock:
             self._items[key] = (time.time() + min(timeout, self.seconds), value)

@@ -18,7 +18,8 @@ from hashlib import sha256
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
-from mltop.caching import compute_once, generation
+from mltop.caching import compute_once, generation, local_copies
+from mltop.responsecopies import keep_copy
 
 # Snapshot pages change only on publish; the timeout lets old generations age out.
 SNAPSHOT_TIMEOUT = 24 * 60 * 60
@@ -61,4 +62,6 @@ def cached_page(request, name: str, render_page: Callable[[], HttpResponse], *, 
     if key is None:
         return render_page()
     content = compute_once(key, lambda: render_page().content, timeout=timeout, local=True)
+    # The whole response may be kept for as long as this process keeps the page (mltop/responsecopies.py).
+    keep_copy(request, until=local_copies.expires_at(key))
     return HttpResponse(content)

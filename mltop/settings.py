@@ -78,6 +78,9 @@ MIDDLEWARE = [
     # client that just wrote is pinned to the primary.
     "mltop.dbrouters.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached pages and ranking bodies to anonymous readers, as the full pass below sent them:
+    # before everything that would only recompute the same headers (mltop/responsecopies.py).
+    "mltop.responsecopies.ResponseCopyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before CommonMiddleware, whose redirects and 404s must carry the CORS headers too.

@@ -50,6 +50,9 @@ def clear_app_cache():
     from mltop.caching import local_copies
 
     local_copies.clear()  # copies kept in this process, in front of the cache
+    from mltop import responsecopies
+
+    responsecopies.copies.clear()  # and whole responses kept from them
     from mltop.api.throttling import local_counters, redis_counters, shared_counters
 
     local_counters.clear()  # throttle counts kept in this process

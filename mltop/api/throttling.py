@@ -46,21 +46,45 @@ def shared_counters() -> BatchedCounters:
 
 
 class AnonymousClientThrottle(AnonRateThrottle):
+    # Set on Django's request once this throttle has counted it: True, or for a request counted
+    # before the view (``count_early``) the verdict, (allowed, when, end of the window).
+    COUNTED = "mltop_anon_throttle_counted"
+
     def get_rate(self):
         return settings.API_ANON_THROTTLE_RATE or None
 
     def allow_request(self, request, view):
-        rate = self.get_rate()
-        if rate is None:
+        counted = getattr(getattr(request, "_request", request), self.COUNTED, None)
+        if isinstance(counted, tuple):  # counted before the view: one count per request
+            allowed, self.now, self.window_ends = counted
+            return allowed
+        if self.get_rate() is None:
             return True
-        self.num_requests, self.duration = self.parse_rate(rate)
         client_key = self.get_cache_key(request, view)  # None for authenticated clients
         if client_key is None:
             return True
+        return self._count_request(getattr(request, "_request", request), client_key)
+
+    @classmethod
+    def count_early(cls, request) -> bool:
+        """Count an anonymous request (Django's, no credentials) before any view sees it, as
+        allow_request() would; False when it is over the limit. A view that then handles it
+        reuses this verdict (a 429 with its Retry-After) instead of counting it again."""
+        throttle = cls()
+        if throttle.get_rate() is None:
+            return True
+        client_key = throttle.cache_format % {"scope": throttle.scope, "ident": throttle.get_ident(request)}
+        allowed = throttle._count_request(request, client_key)
+        setattr(request, cls.COUNTED, (allowed, throttle.now, throttle.window_ends))
+        return allowed
+
+    def _count_request(self, request, client_key: str) -> bool:
+        self.num_requests, self.duration = self.parse_rate(self.get_rate())
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
         count = self._count(f"{client_key}:{window}", expires_in=self.window_ends - self.now + 1)
+        setattr(request, self.COUNTED, True)
         return count <= self.num_requests
 
     @staticmethod

@@ -8,8 +8,9 @@ from rest_framework.response import Response
 
 from mltop.api.http import ConditionalGetMixin, RenderedBody
 from mltop.api.permissions import ModelPermissionsOrAnonReadOnly
-from mltop.caching import compute_once, generation
+from mltop.caching import compute_once, generation, local_copies
 from mltop.ids import MAX_ID, bounded_id
+from mltop.responsecopies import keep_copy
 from projects.api.views import PROJECT_SLUG
 from projects.api.views import ProjectViewSet as CatalogueProjectViewSet
 from projects.models import Category
@@ -101,7 +102,10 @@ class RankingSnapshotViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
         if current is None:
             return self.rendered_response(build())
         key = f"api:rankings:body:{current}:{name}"
-        return self.rendered_response(compute_once(key, build, timeout=settings.API_RANKINGS_CACHE_SECONDS, local=True))
+        body = compute_once(key, build, timeout=settings.API_RANKINGS_CACHE_SECONDS, local=True)
+        # The whole response may be kept for as long as this process keeps the body (mltop/responsecopies.py).
+        keep_copy(self.request, until=local_copies.expires_at(key))
+        return self.rendered_response(body)
 
     def retrieve(self, request, *args, **kwargs):
         # An id no row can have is a 404 before it becomes part of a cache key.
