@@ -263,7 +263,7 @@ def main() -> None:
         db.setdefault("TEST", {})["NAME"] = str(ROOT / "var" / "bench-ranking.sqlite3")
     else:
         db.setdefault("TEST", {})["NAME"] = f"{db['NAME']}_bench_ranking"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep, serialize=False)
     as_of = dt.date(2026, 6, 30)
     # Kept figures serve builds of today: the run takes place on the as-of day (the clock moves on).
     traveller = time_machine.travel(dt.datetime.combine(as_of, dt.time(12), tzinfo=dt.UTC), tick=True)
@@ -276,7 +276,9 @@ def main() -> None:
         else:
             if args.keep:
                 connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-                old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+                old_name = connection.creation.create_test_db(
+                    verbosity=0, autoclobber=True, keepdb=False, serialize=False
+                )
             fill(args, rng, as_of)
         samples = StatsSample.objects.count()
         ProjectFigures.objects.all().delete()

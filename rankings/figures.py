@@ -81,11 +81,13 @@ def _windowed_sql(
     newcomers: NewcomerWindow | None = None,
     scope: str | None = None,
     with_recorded: bool = False,
+    with_first: bool = False,
 ) -> str:
     """The common table expressions: captures, their intervals, and each interval's cap.
 
     ``scope`` (SQL on ``s`` and ``p``) replaces the default choice of projects (``scope_sql``);
-    ``with_recorded`` adds each capture's project's newest ``recorded_at`` in the window.
+    ``with_recorded`` adds each capture's project's newest ``recorded_at`` in the window;
+    ``with_first`` the day and stars of its first capture in the window.
     """
     # Window frame offsets must be constants in PostgreSQL: inlined as an integer.
     baseline = int(params.spike_baseline)
@@ -93,6 +95,11 @@ def _windowed_sql(
     vendor = _vendor_sql()
     recorded = ",\n               MAX(s.recorded_at) OVER (PARTITION BY s.project_id) AS recorded_through"
     recorded = recorded if with_recorded else ""
+    if with_first:
+        # Same ordering as LAG: no second sort; the default frame starts at the partition's first row.
+        order = "OVER (PARTITION BY s.project_id ORDER BY s.captured_on)"
+        recorded += f",\n               FIRST_VALUE(s.captured_on) {order} AS first_on"
+        recorded += f",\n               FIRST_VALUE(s.stars) {order} AS first_stars"
     return f"""
     WITH window_samples AS (
         SELECT s.project_id, s.captured_on, s.stars, s.forks, s.watchers, s.pushed_at,
@@ -198,18 +205,18 @@ def computed_sql(
     ``month``: captures from %(month_start)s to %(month_end)s, a first capture's stars included),
     and recorded_through when ``with_recorded``.
     """
-    month_sums = first_join = ""
+    month_sums = ""
     month_gained = month_counted = "0"
     if month:
         in_month = "captured_on >= %(month_start)s AND captured_on <= %(month_end)s"
         month_sums = f""",
                SUM(CASE WHEN {in_month} THEN gain ELSE 0 END) AS gained_month,
                SUM(CASE WHEN {in_month} THEN counted ELSE 0 END) AS counted_month"""
-        first_join = """
-        LEFT JOIN window_samples f ON f.project_id = n.project_id AND f.prev_on IS NULL
-             AND f.captured_on >= %(month_start)s AND f.captured_on <= %(month_end)s"""
-        month_gained = "COALESCE(g.gained_month, 0) + COALESCE(f.stars, 0)"
-        month_counted = "COALESCE(g.counted_month, 0) + COALESCE(f.stars, 0)"
+        # The window's first capture rides on the newest row (a self-join on the CTE became a
+        # nested loop over it on PostgreSQL when few projects were asked for).
+        first = "CASE WHEN n.first_on >= %(month_start)s AND n.first_on <= %(month_end)s THEN n.first_stars ELSE 0 END"
+        month_gained = f"COALESCE(g.gained_month, 0) + {first}"
+        month_counted = f"COALESCE(g.counted_month, 0) + {first}"
     windowed = _windowed_sql(
         params,
         project_filter=project_filter,
@@ -217,6 +224,7 @@ def computed_sql(
         newcomers=newcomers,
         scope=scope,
         with_recorded=with_recorded,
+        with_first=month,
     )
     return (
         windowed
@@ -238,7 +246,7 @@ def computed_sql(
                COALESCE(g.spikes, 0) AS spikes, {month_gained} AS month_gained, {month_counted} AS month_counted
                {", n.recorded_through" if with_recorded else ""}
         FROM window_samples n
-        LEFT JOIN gains g ON g.project_id = n.project_id{first_join}
+        LEFT JOIN gains g ON g.project_id = n.project_id
         WHERE n.newest = 1
     )
     """

@@ -10,12 +10,12 @@ the project table at read time.
   status. The receiver of ``stats.signals.samples_written`` calls it inside the writing
   transaction after every batch of samples (refresh, import, backfill, first samples, seed);
   ``manage.py kept_figures`` calls it for the whole catalogue.
-- ``candidates_for_build``: a build as of today under the parameters in settings fills the
-  rows that are stale (another day, other parameters, or none: a project not refreshed today)
-  in one statement, then reads in one more every candidate: from its row when the row is
-  valid for this build, computed by the full pass's SQL otherwise (rows holding a sample
-  recorded after the build started). Any other build (a past day, other parameters, a month
-  other than the as-of day's) runs the full pass.
+- ``candidates_for_build``: a build as of today under the parameters in settings finds (one
+  query over projects and rows) and fills (one statement) the rows that are stale (another
+  day, other parameters, or none: a project not refreshed today), then reads in one more
+  every candidate: from its row when the row is valid for this build, computed by the full
+  pass's SQL otherwise (rows holding a sample recorded after the build started). Any other
+  build (a past day, other parameters, a month other than the as-of day's) runs the full pass.
 
 Why it is exact: a row is the full pass's output for its project over the samples present
 when it was computed (same SQL). It is recomputed whenever that project's samples change,
@@ -150,12 +150,40 @@ def figures_update(*, project_ids, as_of: dt.date | None = None, params: Paramet
             return cursor.rowcount
 
 
-def figures_fill_stale(*, as_of: dt.date, params: Parameters, newcomers: NewcomerWindow | None = None) -> int:
-    """Compute and store the rows a build of ``as_of`` lacks (stale or none) for the projects it ranks: one query."""
-    stale = f"{scope_sql(newcomers)} AND NOT {_fresh_sql(recorded=False)}"
-    sql = _upsert_sql(params, where=stale, scope=stale, only_stale=True)
+def rows_not_ready(
+    *, as_of: dt.date, params: Parameters, recorded_before: dt.datetime, newcomers: NewcomerWindow | None = None
+) -> tuple[list[int], list[int]]:
+    """Of the projects a build ranks, (stale, late): rows of another day or key, or none; rows that read a
+    sample recorded after ``recorded_before``. One query over projects and rows, none over samples."""
+    table = ProjectFigures._meta.db_table
+    other = "k.project_id IS NULL OR k.as_of <> %(as_of)s OR k.params_key <> %(params_key)s"
+    sql = f"""
+    SELECT p.id, CASE WHEN {other} THEN 1 ELSE 0 END
+    FROM {Project._meta.db_table} p
+    LEFT JOIN {table} k ON k.project_id = p.id
+    WHERE {scope_sql(newcomers)} AND ({other} OR k.recorded_through > %(recorded_before)s)
+    ORDER BY p.id
+    """
+    stale, late = [], []
     with connection.cursor() as cursor:
-        cursor.execute(sql, _sql_params(as_of=as_of, params=params, newcomers=newcomers))
+        cursor.execute(
+            sql, _sql_params(as_of=as_of, params=params, recorded_before=recorded_before, newcomers=newcomers)
+        )
+        for pid, is_stale in cursor.fetchall():
+            (stale if is_stale else late).append(pid)
+    return stale, late
+
+
+def figures_fill(*, project_ids: list[int], as_of: dt.date, params: Parameters) -> int:
+    """Compute and store the rows of projects a build found stale (one statement).
+
+    Unlike ``figures_update`` it never overwrites a row already of ``as_of`` under the key: a
+    refresh that committed meanwhile wrote it from samples this statement may not see.
+    """
+    ids = _ids_sql(project_ids)
+    sql = _upsert_sql(params, where=f"p.id IN ({ids})", scope=f"s.project_id IN ({ids})", only_stale=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _sql_params(as_of=as_of, params=params))
         return cursor.rowcount
 
 
@@ -165,21 +193,29 @@ def candidates_kept(
     params: Parameters,
     recorded_before: dt.datetime,
     newcomers: NewcomerWindow | None = None,
+    compute_ids: list[int] = (),
     batch_size: int = 2000,
 ) -> Iterator[Candidate]:
     """What ``figures.candidates_as_of`` returns, read from the rows valid for this build (one statement).
 
-    Projects without such a row (one holding a sample recorded after ``recorded_before``) are
-    computed by the full pass's SQL restricted to them, and not stored.
+    Of ``compute_ids`` (``rows_not_ready``), those without such a row (one holding a sample
+    recorded after ``recorded_before``) are computed by the full pass's SQL, and not stored.
     """
     projects = Project._meta.db_table
-    rest = f"{scope_sql(newcomers)} AND NOT {_fresh_sql(recorded=True)}"
-    sql = computed_sql(params, recorded_before=recorded_before, month=newcomers is not None, scope=rest) + (
-        f"""
+    computed = ""
+    if compute_ids:
+        rest = (
+            f"s.project_id IN ({_ids_sql(compute_ids)}) AND {scope_sql(newcomers)} AND NOT {_fresh_sql(recorded=True)}"
+        )
+        computed = computed_sql(params, recorded_before=recorded_before, month=newcomers is not None, scope=rest) + (
+            f"""
     SELECT {candidate_columns("c", newcomers)}
     FROM computed c
     JOIN {projects} p ON p.id = c.project_id
-    UNION ALL
+    UNION ALL"""
+        )
+    sql = computed + (
+        f"""
     SELECT {candidate_columns("k", newcomers)}
     FROM {ProjectFigures._meta.db_table} k
     JOIN {projects} p ON p.id = k.project_id
@@ -222,5 +258,15 @@ def candidates_for_build(
     if not serves(as_of=as_of, params=params, newcomers=newcomers):
         yield from candidates_as_of(as_of=as_of, params=params, recorded_before=recorded_before, newcomers=newcomers)
         return
-    figures_fill_stale(as_of=as_of, params=params, newcomers=newcomers)
-    yield from candidates_kept(as_of=as_of, params=params, recorded_before=recorded_before, newcomers=newcomers)
+    # Projects first, samples only for those that need them: a statement choosing them inside
+    # the samples' scan would read every sample of the window.
+    stale, late = rows_not_ready(as_of=as_of, params=params, recorded_before=recorded_before, newcomers=newcomers)
+    if stale:
+        figures_fill(project_ids=stale, as_of=as_of, params=params)
+    yield from candidates_kept(
+        as_of=as_of,
+        params=params,
+        recorded_before=recorded_before,
+        newcomers=newcomers,
+        compute_ids=sorted(stale + late),
+    )

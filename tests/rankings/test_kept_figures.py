@@ -16,10 +16,10 @@ from rankings.boards import NewcomersRequest, compute_boards
 from rankings.figures import NewcomerWindow, candidates_as_of
 from rankings.kept_figures import (
     candidates_for_build,
-    figures_fill_stale,
     figures_update,
     kept_params,
     params_key,
+    rows_not_ready,
     serves,
 )
 from rankings.models import ProjectFigures, RankingSnapshot
@@ -131,7 +131,12 @@ def test_kept_figures_give_the_full_pass_exactly(project_factory, today, seed):
         ranked = Project.objects.exclude(status=Project.Status.EXCLUDED).exclude(missing_since__lte=at(today, 23))
         kept = ProjectFigures.objects.filter(as_of=today, params_key=params_key(kept_params()))
         assert set(ranked.values_list("pk", flat=True)) <= set(kept.values_list("project_id", flat=True))
-        assert figures_fill_stale(as_of=today, params=kept_params(), newcomers=month_window(today)) == 0
+        assert rows_not_ready(
+            as_of=today, params=kept_params(), recorded_before=now, newcomers=month_window(today)
+        ) == (
+            [],
+            [],
+        )
         same_candidates(today, kept_params(), now, month_window(today))
 
 
@@ -229,7 +234,7 @@ def test_the_command_fills_every_row_with_progress(project_factory, capsys):
     assert list(ProjectFigures.objects.order_by("pk").values_list("as_of", "stars")) == [(today, 10)] * 5
 
 
-def test_one_pass_of_kept_figures_serves_every_board_in_four_queries(project_factory):
+def test_one_pass_of_kept_figures_serves_every_board_in_five_queries(project_factory):
     today = dt.date(2026, 9, 14)
     days = [today - dt.timedelta(days=d) for d in range(60, -1, -1)]
     with time_machine.travel(at(today, 1), tick=False) as traveller:
@@ -255,8 +260,8 @@ def test_one_pass_of_kept_figures_serves_every_board_in_four_queries(project_fac
             kept = compute_boards(**args, recorded_before=timezone.now(), keep_figures=True)
         full = compute_boards(**args, recorded_before=timezone.now())
     fills = [q for q in queries.captured_queries if q["sql"].startswith("INSERT INTO")]
-    # membership, the stale rows filled, the figures read, the spike days of the boards' projects
-    assert (len(queries.captured_queries), len(fills)) == (4, 1)
+    # membership, which rows are stale, the stale rows filled, the figures read, the boards' spike days
+    assert (len(queries.captured_queries), len(fills)) == (5, 1)
     assert kept == full
     assert [r.project_id for r in kept.newcomers] == [fresh.pk]
     assert kept.overall[0].figures.spike_days
