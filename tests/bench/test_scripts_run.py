@@ -37,7 +37,7 @@ TINY = {
     "web": ["--projects", "20", "--days", "5", "--snapshots", "3", "--small-projects", "5"]
     + ["--duration", "1", "--connections", "2", "--workers", "1"],
 }
-TIMEOUT = 300  # seconds per script: far beyond a tiny run, so only a hang reaches it
+TIMEOUT = 900  # seconds per script: far beyond a tiny run even on a busy machine, so only a hang reaches it
 
 
 def own_postgres_url() -> str:
