@@ -139,7 +139,8 @@ class ResponseCopyMiddleware:
     @staticmethod
     def _serve(request, key, kept: KeptResponse) -> HttpResponse | None:
         """The kept response, its 304 when the request's validators match, or None: full pass."""
-        if kept.etag is None and kept.last_modified is None or not any(h in request.META for h in CONDITIONAL_HEADERS):
+        validators = kept.etag is not None or kept.last_modified is not None
+        if not validators or not any(header in request.META for header in CONDITIONAL_HEADERS):
             return kept.response()
         verdict = get_conditional_response(request, etag=kept.etag, last_modified=kept.last_modified)
         if verdict is None:
