@@ -10,6 +10,7 @@ suite's Redis.
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -83,13 +84,22 @@ def test_every_script_has_tiny_arguments():
 def test_the_script_runs_at_a_tiny_size(name, postgres_scratch):
     if name not in TINY:
         pytest.fail(f"bench/{name}.py has no tiny-size arguments: register them in TINY ({__file__})")
-    result = subprocess.run(
+    # A session of its own, so that a hung script is killed with the servers it started
+    # (gunicorn, a Celery worker, the fake GitHub), which would otherwise hold its output open.
+    process = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / f"{name}.py"), *TINY[name]],
         cwd=ROOT,
         env=script_env(),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=TIMEOUT,
+        start_new_session=True,
     )
-    assert result.returncode == 0, f"bench/{name}.py exited {result.returncode}:\n{result.stderr[-4000:]}"
-    assert result.stdout.strip(), f"bench/{name}.py printed no figures"
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        pytest.fail(f"bench/{name}.py still ran after {TIMEOUT} s:\n{stderr[-4000:]}")
+    assert process.returncode == 0, f"bench/{name}.py exited {process.returncode}:\n{stderr[-4000:]}"
+    assert stdout.strip(), f"bench/{name}.py printed no figures"
