@@ -72,5 +72,5 @@ clean:
 
 # Every benchmark in bench/ (bench/run_all.py); figures go to BENCHMARKS.md. The database
 # follows DATABASE_URL / REDIS_URL like the tests. One script: make bench BENCH="web -- --projects 1000".
-bench: $(RUN_STAMP)
+bench: $(DEV_STAMP)
 	BENCH_COMMAND="make bench$(if $(BENCH), BENCH=\"$(BENCH)\")" $(PY) bench/run_all.py $(BENCH)

@@ -35,6 +35,7 @@ TINY = {
     + ["--connections", "2", "--duration", "2", "--requests", "100", "--workers", "1"],
     "ranking": ["--projects", "40", "--days", "10", "--top", "10"],
     "refresh": ["--repos", "150"],
+    "storage": ["--projects", "20", "--days", "30"],
     "web": ["--projects", "20", "--days", "5", "--snapshots", "3", "--small-projects", "5"]
     + ["--duration", "1", "--connections", "2", "--workers", "1"],
 }
