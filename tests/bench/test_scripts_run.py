@@ -30,6 +30,8 @@ TINY = {
     "api": ["--requests", "1"],
     "backfill": ["--repos", "20"],
     "bench_pages": ["--repeat", "1"],
+    # The same world as web's tiny run below, so that either reuses what the other built.
+    "boards": ["--projects", "20", "--days", "5", "--snapshots", "3"],
     "discovery": ["--repos", "300", "--per-minute", "100000"],
     "load": ["--projects", "20", "--days", "5", "--snapshots", "3"]
     + ["--connections", "2", "--duration", "2", "--requests", "100", "--workers", "1"],
