@@ -36,6 +36,7 @@ TINY = {
     "load": ["--projects", "20", "--days", "5", "--snapshots", "3"]
     + ["--connections", "2", "--duration", "2", "--requests", "100", "--workers", "1"],
     "ranking": ["--projects", "40", "--days", "10", "--top", "10"],
+    "nocache": ["--projects", "20", "--days", "5", "--snapshots", "3", "--repeat", "2", "--depth", "2"],
     "refresh": ["--repos", "150"],
     "storage": ["--projects", "20", "--days", "30"],
     "web": ["--projects", "20", "--days", "5", "--snapshots", "3", "--small-projects", "5"]
