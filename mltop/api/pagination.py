@@ -147,10 +147,8 @@ class KeysetPagination(ApiPagination):
     def _link(self, position, *, backwards: bool):
         if position is None:
             return None
-        raw = json.dumps({"o": self.signature, "p": position, "b": backwards}, separators=(",", ":"))
-        token = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, token)
+        return replace_query_param(url, self.cursor_query_param, encode_cursor(self.signature, position, backwards))
 
     @staticmethod
     def _decode(token: str | None, signature: str, keys: list[SortKey]) -> tuple[list | None, bool]:
@@ -168,6 +166,13 @@ class KeysetPagination(ApiPagination):
         if not all(_fits(key, value) for key, value in zip(keys, position, strict=True)):
             raise CursorInvalid("unreadable")
         return position, backwards
+
+
+def encode_cursor(signature: str, position: list, backwards: bool = False) -> str:
+    """The opaque ``cursor`` of a page after ``position`` (before it, ``backwards``) in the order
+    ``signature`` names (``-stars,pk``)."""
+    raw = json.dumps({"o": signature, "p": position, "b": backwards}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def sort_keys(queryset) -> list[SortKey]:
