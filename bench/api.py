@@ -3,7 +3,10 @@
 Prints figures; never passes or fails. Runs in a throwaway test database created next to
 the one DATABASE_URL names (SQLite in memory by default), through the full middleware stack.
 
-    .venv/bin/python bench/api.py [--requests 30]
+    .venv/bin/python bench/api.py [--requests 30] [--deep-projects 10000 --depth 500]
+
+Last, the catalogue's first page and its 500th (by cursor, as ``next`` links lead there) in
+the two busiest orders, with the API's response cache off: keyset pages cost the same at any depth.
 """
 
 import argparse
@@ -26,6 +29,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
 
@@ -115,9 +119,46 @@ def measure(client: Client, url: str, requests: int) -> tuple[float, float, int,
     return statistics.median(times), times[int(0.95 * (len(times) - 1))], len(queries), len(response.content)
 
 
+def deep_pages(n_projects: int, depth: int, requests: int) -> None:
+    """The catalogue's first page and its ``depth``-th (by cursor) in two orders, computed on every request."""
+    from mltop.api.pagination import encode_cursor
+    from projects.models import Project
+
+    Project.objects.bulk_create(
+        Project(
+            name=f"Deep {i:06d}",
+            slug=f"deep-{i}",
+            repo_owner=f"deep{i}",
+            repo_name=f"repo{i}",
+            status=Project.Status.TRACKED,
+            stars=None if i % 97 == 0 else (i * 7919) % 100_000,  # some never fetched, many ties
+            stars_gained_30d=None if i % 5 == 0 else (i * 31) % 500,
+        )
+        for i in range(n_projects)
+    )
+    size = 20
+    client = Client()
+    with override_settings(API_ANON_THROTTLE_RATE="", API_CACHE_MAX_AGE=0):
+        for ordering, field in (("-stars", "stars"), ("-growth_30d", "stars_gained_30d")):
+            order = Project.objects.exclude(status=Project.Status.CANDIDATE).order_by(
+                F(field).desc(nulls_last=True), "pk"
+            )
+            before = order.values_list(field, "pk")[(depth - 1) * size - 1]  # the last row of the page before
+            cursor = encode_cursor(f"-{field},pk", list(before))
+            for label, url in (
+                ("page 1", f"/api/projects/?ordering={ordering}&page_size={size}"),
+                (f"page {depth}", f"/api/projects/?ordering={ordering}&page_size={size}&cursor={cursor}"),
+            ):
+                median, p95, queries, size_bytes = measure(client, url, requests)
+                shown = f"{ordering} {label}"
+                print(f"{n_projects:>8}  {shown:62} {median:9.2f} {p95:7.2f} {queries:7d} {size_bytes:7d}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30, help="timed requests per endpoint (default 30)")
+    parser.add_argument("--deep-projects", type=int, default=10_000, help="catalogue for the deep-cursor rows")
+    parser.add_argument("--depth", type=int, default=500, help="the cursor page measured against the first")
     args = parser.parse_args()
 
     setup_test_environment()
@@ -136,6 +177,10 @@ def main() -> None:
                 for url in endpoints(ids):
                     median, p95, queries, size_bytes = measure(client, url, args.requests)
                     print(f"{size:>8}  {url:62} {median:9.2f} {p95:7.2f} {queries:7d} {size_bytes:7d}", flush=True)
+        call_command("flush", interactive=False, verbosity=0)
+        depth = max(2, min(args.depth, args.deep_projects // 20))
+        print(f"building {args.deep_projects} projects for page {depth} by cursor ...", file=sys.stderr, flush=True)
+        deep_pages(args.deep_projects, depth, args.requests)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

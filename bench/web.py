@@ -559,6 +559,7 @@ def main() -> None:
             "project": f"/projects/{facts['project']}/",
             "api_current": "/api/rankings/current/",
             "api_projects": "/api/projects/?ordering=-stars",
+            "api_growth": "/api/projects/?ordering=-growth_30d",
             "api_stats": f"/api/projects/{facts['project']}/stats/?interval=week",
         }
 

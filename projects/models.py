@@ -2,11 +2,13 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from github.repo_urls import github_html_url
+from mltop.indexes import NullsPlacedIndex
 
 
 class Topic(models.Model):
@@ -267,6 +269,12 @@ class Project(models.Model):
             models.Index(fields=["status", "-stars"], name="project_status_stars"),
             models.Index(fields=["-stars"], name="project_stars"),
             models.Index(fields=["status", "-stars_per_day", "-stars"], name="project_status_worth_a_look"),
+            # The API's catalogue pages (keyset pagination, mltop/api/pagination.py) in its
+            # default and busiest orders, NULLs last, ties by id; a "previous" page reads the
+            # same index backwards.
+            NullsPlacedIndex(F("stars").desc(nulls_last=True), F("id"), name="project_keyset_stars"),
+            NullsPlacedIndex(F("stars_gained_30d").desc(nulls_last=True), F("id"), name="project_keyset_growth"),
+            models.Index(fields=["name", "id"], name="project_keyset_name"),
         ]
 
     def __str__(self):

@@ -19,6 +19,8 @@ ERROR_SCHEMA = {
     },
     "required": ["detail"],
 }
+# What a cursor looks like (base64 of the order and the position of a page's last row).
+EXAMPLE_CURSOR = "eyJvIjoibmFtZSxwayIsInAiOlsiUHN5Y2hsYWIiLDFdLCJiIjpmYWxzZX0"
 ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
 ETAG = {
@@ -107,7 +109,10 @@ def _paging_examples(path: str, response: dict, schemas: dict) -> None:
     name = content.get("schema", {}).get("$ref", "").removeprefix("#/components/schemas/")
     if not name.startswith("Paginated") or name not in schemas:
         return
-    links = {"next": f"https://mltop.example{path}?page=4", "previous": f"https://mltop.example{path}?page=2"}
+    if "count" in schemas[name]["properties"]:
+        links = {"next": f"https://mltop.example{path}?page=4", "previous": f"https://mltop.example{path}?page=2"}
+    else:  # keyset pages (mltop/api/pagination.py): an opaque cursor, no count
+        links = {"next": f"https://mltop.example{path}?cursor={EXAMPLE_CURSOR}", "previous": None}
     for link, url in links.items():
         schemas[name]["properties"][link]["example"] = url
     for example in content.get("examples", {}).values():  # the serializer's examples, wrapped in a page

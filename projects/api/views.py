@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from mltop.api.exceptions import request_errors
 from mltop.api.http import ConditionalGetMixin
+from mltop.api.pagination import KeysetPagination
 from mltop.api.permissions import ModelPermissionsOrAnonReadOnly
 
 from .. import selectors, services
@@ -60,6 +61,9 @@ class ProjectViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectListSerializer
     filterset_class = ProjectFilter
     permission_classes = [ModelPermissionsOrAnonReadOnly]
+    # The whole catalogue (hundreds of thousands of projects) in any of its orders: a page is
+    # read from an index where the last one ended, at any depth, with no COUNT(*) per request.
+    pagination_class = KeysetPagination
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 

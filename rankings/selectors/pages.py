@@ -18,7 +18,7 @@ from .projects import (
     sparkline_samples,
     with_star_figures,
 )
-from .snapshots import OVERALL, TOP_N, published_index, snapshot_current_id
+from .snapshots import OVERALL, TOP_N, published_neighbour, published_recent, snapshot_current_id
 
 ARCHIVE_PAGE_SIZE = 20
 
@@ -29,41 +29,41 @@ class RankingPage:
 
     snapshot: RankingSnapshot
     entries: list
-    index: list
+    menu: list  # the board's newest published snapshots (and this one): a bounded menu
     older: RankingSnapshot | None
     newer: RankingSnapshot | None
 
 
-def _neighbours(index: list[RankingSnapshot], snapshot: RankingSnapshot):
-    """The published snapshots just older and just newer than ``snapshot`` in ``index``."""
-    position = next(i for i, s in enumerate(index) if s.pk == snapshot.pk)
-    newer = index[position - 1] if position > 0 else None
-    older = index[position + 1] if position + 1 < len(index) else None
-    return older, newer
+def _menu(recent: list[RankingSnapshot], snapshot: RankingSnapshot) -> list[RankingSnapshot]:
+    """The newest few, and the page's own snapshot when it is older than all of them."""
+    if snapshot.pk is None or any(s.pk == snapshot.pk for s in recent):
+        return recent
+    return [*recent, snapshot]
 
 
-def _ranking_page(snapshot: RankingSnapshot, index: list[RankingSnapshot], *, live: bool) -> RankingPage:
+def _ranking_page(snapshot, menu, older, newer, *, live: bool) -> RankingPage:
     queryset = entries_for_display(snapshot).filter(rank__lte=TOP_N)
     entries = list(with_star_figures(queryset, "project_id") if live else queryset)
-    older, newer = _neighbours(index, snapshot)
     has_previous = older is not None
     sparklines = sparkline_samples([e.project_id for e in entries]) if live else {}
     for entry in entries:
         entry.movement = movement(rank=entry.rank, previous_rank=entry.previous_rank, has_previous=has_previous)
         entry.spark_points = sparklines.get(entry.project_id, [])
-    return RankingPage(snapshot, entries, index, older, newer)
+    return RankingPage(snapshot, entries, menu, older, newer)
 
 
 def snapshot_current_page() -> RankingPage | None:
-    """The newest published top-10 with live star figures and sparklines: five queries."""
-    index = published_index()
-    if not index:
+    """The newest published top-10 with live star figures and sparklines: five queries,
+    whatever the number of snapshots."""
+    recent = published_recent()
+    if not recent:
         return None
-    return _ranking_page(index[0], index, live=True)
+    return _ranking_page(recent[0], recent, recent[1] if len(recent) > 1 else None, None, live=True)
 
 
 def snapshot_page(*, pk: int) -> RankingPage:
-    """One published snapshot's top-10 as frozen, with its entry count: five queries.
+    """One published snapshot's top-10 as frozen, with its entry count: seven queries, whatever
+    the number of snapshots.
 
     Raises RankingSnapshot.DoesNotExist for unknown or unpublished ids.
     """
@@ -74,11 +74,14 @@ def snapshot_page(*, pk: int) -> RankingPage:
         .annotate(entry_count=Count("entries"))
         .get(pk=pk)
     )
-    return _ranking_page(snapshot, published_index(board=snapshot.board, category_id=snapshot.category_id), live=False)
+    recent = published_recent(board=snapshot.board, category_id=snapshot.category_id)
+    older = published_neighbour(snapshot, newer=False)
+    newer = published_neighbour(snapshot, newer=True)
+    return _ranking_page(snapshot, _menu(recent, snapshot), older, newer, live=False)
 
 
 def snapshot_draft_page(*, pk: int) -> RankingPage:
-    """An unpublished snapshot's top-10 as it would be published, for staff to preview: five queries.
+    """An unpublished snapshot's top-10 as it would be published, for staff to preview: six queries.
 
     No movement (a draft records it when published); "older" is the newest published snapshot
     taken before it. Raises RankingSnapshot.DoesNotExist for unknown or published ids.
@@ -89,12 +92,12 @@ def snapshot_draft_page(*, pk: int) -> RankingPage:
         .annotate(entry_count=Count("entries"))
         .get(pk=pk)
     )
-    index = published_index(board=snapshot.board, category_id=snapshot.category_id)
+    recent = published_recent(board=snapshot.board, category_id=snapshot.category_id)
+    older = published_neighbour(snapshot, newer=False)
     entries = list(entries_for_display(snapshot).filter(rank__lte=TOP_N))
     for entry in entries:
         entry.movement, entry.spark_points = Movement(""), []
-    older = next((s for s in index if s.taken_at < snapshot.taken_at), None)
-    return RankingPage(snapshot, entries, index, older, None)
+    return RankingPage(snapshot, entries, recent, older, None)
 
 
 @dataclass(frozen=True)
@@ -131,13 +134,22 @@ def snapshot_archive_page(*, page: int, per_page: int = ARCHIVE_PAGE_SIZE) -> Ar
     return ArchivePage(list(page_obj.object_list), page_obj.number, paginator.num_pages, paginator.count)
 
 
+# A project page charts and lists its latest rankings, this many at most (the API has them all).
+RANK_HISTORY_SIZE = 100
+
+
 @dataclass(frozen=True)
 class ProjectPage:
     project: object
     star_history: list
-    rank_history: list
+    rank_history: list  # its latest RANK_HISTORY_SIZE published rankings at most, oldest first
     current_entry: RankingEntry | None
     backfilled_until: dt.date | None = None  # the star history before this day is GitHub's
+    rank_history_cut: bool = False  # older rankings are left out
+
+    @property
+    def rank_history_size(self) -> int:
+        return RANK_HISTORY_SIZE
 
 
 def project_page(*, slug: str) -> ProjectPage:
@@ -146,9 +158,11 @@ def project_page(*, slug: str) -> ProjectPage:
     Raises Project.DoesNotExist for an unknown slug.
     """
     project = with_star_figures(Project.objects.with_credits(), "pk").get(slug=slug)
-    ranks = project_rank_history(project_id=project.pk)
+    ranks = project_rank_history(project_id=project.pk, newest=RANK_HISTORY_SIZE + 1)
+    cut = len(ranks) > RANK_HISTORY_SIZE
+    ranks = ranks[1:] if cut else ranks
     newest = snapshot_current_id()
     current = next((e for e in ranks if e.snapshot_id == newest), None)
     samples = project_star_samples(project_id=project.pk)
     history = [(day, stars) for day, stars, _ in samples]
-    return ProjectPage(project, history, ranks, current, backfilled_until(samples))
+    return ProjectPage(project, history, ranks, current, backfilled_until(samples), cut)

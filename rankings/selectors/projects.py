@@ -59,17 +59,19 @@ def project_current_rank(*, project_id: int) -> int | None:
     )
 
 
-def project_rank_history(*, project_id: int) -> list[RankingEntry]:
-    """The project's entries in published snapshots, oldest first, with their snapshot: one query."""
-    return list(
-        RankingEntry.objects.filter(
-            project_id=project_id,
-            snapshot__status=RankingSnapshot.Status.PUBLISHED,
-            snapshot__board=RankingSnapshot.Board.OVERALL,
-        )
-        .select_related("snapshot")
-        .order_by("snapshot__taken_at", "snapshot_id")
-    )
+def project_rank_history(*, project_id: int, newest: int | None = None) -> list[RankingEntry]:
+    """The project's entries in published snapshots, oldest first, with their snapshot: one query.
+
+    ``newest``: only that many of the latest (a page's weight must not grow with the archive).
+    """
+    entries = RankingEntry.objects.filter(
+        project_id=project_id,
+        snapshot__status=RankingSnapshot.Status.PUBLISHED,
+        snapshot__board=RankingSnapshot.Board.OVERALL,
+    ).select_related("snapshot")
+    if newest is None:
+        return list(entries.order_by("snapshot__taken_at", "snapshot_id"))
+    return list(reversed(entries.order_by("-snapshot__taken_at", "-snapshot_id")[:newest]))
 
 
 def project_star_history(*, project_id: int) -> list[tuple[dt.date, int]]:

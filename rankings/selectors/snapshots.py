@@ -14,11 +14,39 @@ TOP_N = 10
 OVERALL = RankingSnapshot.Board.OVERALL
 
 
+# A page's menu of other rankings lists this many of its board's newest; the archive has the rest.
+MENU_SIZE = 12
+# What a menu, a link or a title needs of a snapshot.
+MENU_FIELDS = ("id", "title", "taken_at", "origin", "board", "period", "category__name_en", "category__name_zh")
+
+
+def _for_menus(snapshots):
+    return snapshots.with_title_order().select_related("category").only(*MENU_FIELDS)
+
+
 def published_index(*, board: str = OVERALL, category_id: int | None = None) -> list[RankingSnapshot]:
     """Every published snapshot of a board, newest first, with the fields a menu needs: one query."""
     snapshots = RankingSnapshot.objects.published().filter(board=board, category_id=category_id)
-    fields = ("id", "title", "taken_at", "origin", "board", "period", "category__name_en", "category__name_zh")
-    return list(snapshots.with_title_order().newest_first().select_related("category").only(*fields))
+    return list(_for_menus(snapshots).newest_first())
+
+
+def published_recent(*, board: str = OVERALL, category_id: int | None = None, limit: int = MENU_SIZE):
+    """A board's ``limit`` newest published snapshots, newest first, as published_index(): one query."""
+    snapshots = RankingSnapshot.objects.published().filter(board=board, category_id=category_id)
+    return list(_for_menus(snapshots).newest_first()[:limit])
+
+
+def published_neighbour(snapshot: RankingSnapshot, *, newer: bool) -> RankingSnapshot | None:
+    """The published snapshot of the same board just newer (or older) than ``snapshot``, in the
+    order of newest_first(), with the fields a link needs: one query, read from the board's index."""
+    board = RankingSnapshot.objects.published().filter(board=snapshot.board, category_id=snapshot.category_id)
+    if newer:
+        after = Q(taken_at__gt=snapshot.taken_at) | Q(taken_at=snapshot.taken_at, pk__gt=snapshot.pk)
+        board = board.filter(taken_at__gte=snapshot.taken_at).filter(after).order_by("taken_at", "id")
+    else:
+        before = Q(taken_at__lt=snapshot.taken_at) | Q(taken_at=snapshot.taken_at, pk__lt=snapshot.pk)
+        board = board.filter(taken_at__lte=snapshot.taken_at).filter(before).newest_first()
+    return _for_menus(board).first()
 
 
 def previous_published(snapshot: RankingSnapshot) -> RankingSnapshot | None:

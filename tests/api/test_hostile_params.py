@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 DOCUMENTED = {
     "/api/authors/": ["kind", "page", "page_size", "q"],
     "/api/authors/{slug}/": ["slug"],
-    "/api/projects/": ["archived", "author", "ordering", "page", "page_size", "q", "status", "topic"],
+    "/api/projects/": ["archived", "author", "cursor", "ordering", "page_size", "q", "status", "topic"],
     "/api/projects/{slug}/": ["slug"],
     "/api/projects/{slug}/ranks/": ["slug"],
     "/api/projects/{slug}/stats/": ["interval", "since", "slug", "until"],
@@ -135,7 +135,7 @@ def test_a_hostile_value_gets_a_json_answer_never_a_5xx(api, path, name, value):
 def test_sql_in_a_search_is_just_text(api, url, text):
     response = api.get(url, {"q": text})
     assert response.status_code == 200
-    assert response.json()["count"] == 0  # nothing in the catalogue contains it: nothing matched
+    assert response.json()["results"] == []  # nothing in the catalogue contains it: nothing matched
     assert Project.objects.count() == 10  # and nothing was dropped
 
 
@@ -144,7 +144,7 @@ def test_a_project_named_like_sql_is_found_by_its_name(api, project_factory, tex
     project = project_factory(name=f"Robert {text}", slug="robert")
     found = api.get("/api/projects/", {"q": text}).json()
     assert [p["slug"] for p in found["results"]] == [project.slug]
-    assert api.get("/api/projects/", {"topic": text, "author": text}).json()["count"] == 0
+    assert api.get("/api/projects/", {"topic": text, "author": text}).json()["results"] == []
 
 
 @pytest.mark.parametrize("text", SQL)

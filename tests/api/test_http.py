@@ -9,23 +9,25 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 
-def test_pagination_links_and_the_maximum_page_size(api_client, project_factory, settings):
+def test_pagination_links_and_the_maximum_page_size(api_client, author_factory, settings):
+    # Lists other than the catalogue keep page numbers (tests/api/test_keyset.py: the catalogue's cursors).
     settings.API_MAX_PAGE_SIZE = 4
-    project_factory.create_batch(9)
-    first = api_client.get("/api/projects/?page_size=3").json()
+    author_factory.create_batch(9)
+    first = api_client.get("/api/authors/?page_size=3").json()
     assert first["count"] == 9 and len(first["results"]) == 3 and first["previous"] is None
-    assert first["next"] == "http://testserver/api/projects/?page=2&page_size=3"
+    assert first["next"] == "http://testserver/api/authors/?page=2&page_size=3"
     second = api_client.get(first["next"]).json()
-    assert second["previous"] == "http://testserver/api/projects/?page_size=3"
-    capped = api_client.get("/api/projects/?page_size=1000").json()
+    assert second["previous"] == "http://testserver/api/authors/?page_size=3"
+    capped = api_client.get("/api/authors/?page_size=1000").json()
     assert len(capped["results"]) == 4
 
 
-def test_a_list_holds_twenty_items_a_page_unless_the_client_asks(api_client, project_factory):
+@pytest.mark.parametrize("path", ["/api/authors/", "/api/projects/"])
+def test_a_list_holds_twenty_items_a_page_unless_the_client_asks(api_client, author_factory, project_factory, path):
+    author_factory.create_batch(21)
     project_factory.create_batch(21)
-    first = api_client.get("/api/projects/").json()
-    assert first["count"] == 21 and len(first["results"]) == 20
-    assert first["next"] == "http://testserver/api/projects/?page=2"
+    first = api_client.get(path).json()
+    assert len(first["results"]) == 20 and first["next"].startswith(f"http://testserver{path}?")
 
 
 @pytest.mark.parametrize(
@@ -38,9 +40,9 @@ def test_a_list_holds_twenty_items_a_page_unless_the_client_asks(api_client, pro
         ("page_size=ten", "Page size must be a whole number"),
     ],
 )
-def test_bad_pages_are_400_with_a_message(api_client, project_factory, query, message):
-    project_factory()
-    response = api_client.get(f"/api/projects/?{query}")
+def test_bad_pages_are_400_with_a_message(api_client, author_factory, query, message):
+    author_factory()
+    response = api_client.get(f"/api/authors/?{query}")
     assert response.status_code == 400
     assert message in response.json()["detail"]
 

@@ -61,7 +61,7 @@ def test_without_a_max_age_nothing_is_kept(api_client, project_factory, settings
     settings.API_CACHE_MAX_AGE = 0
     project_factory()
     api_client.get("/api/projects/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):  # the page, credits + authors, topics
         api_client.get("/api/projects/")
 
 
@@ -82,6 +82,6 @@ def test_editors_always_read_fresh_figures(editor_client, project_factory, djang
     project = project_factory(stars=10)
     editor_client.get("/api/projects/")
     Project.objects.filter(pk=project.pk).update(stars=20)
-    # The token with its user, the user's and their groups' permissions (may they see candidates?), the list's four.
-    with django_assert_num_queries(7):
+    # The token with its user, the user's and their groups' permissions (may they see candidates?), the list's three.
+    with django_assert_num_queries(6):
         assert editor_client.get("/api/projects/").json()["results"][0]["stars"] == 20

@@ -5,6 +5,8 @@ import jsonschema
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from mltop.api.schema import EXAMPLE_CURSOR
+
 
 @pytest.fixture(scope="module")
 def schema():
@@ -48,7 +50,7 @@ def test_page_and_page_size_start_at_one(schema):
             if parameter["name"] in ("page", "page_size"):
                 assert parameter["schema"] == {"type": "integer", "minimum": 1}, parameter
                 found += 1
-    assert found == 8  # rankings, projects, authors, categories lists
+    assert found == 7  # rankings, authors, categories lists; projects: page_size (and a cursor)
 
 
 NOT_FOUND_WITHOUT_PATH_PARAMETERS = {"/api/rankings/current/", "/api/rankings/compare/"}
@@ -101,12 +103,28 @@ def test_descriptions_are_written_for_clients(schema):
 def test_pagination_examples_are_this_api_s_own_urls(schema):
     pages = {name: c for name, c in schema["components"]["schemas"].items() if name.startswith("Paginated")}
     assert len(pages) == 4
-    for component in pages.values():
+    cursors = {name for name, c in pages.items() if "count" not in c["properties"]}
+    assert cursors == {"PaginatedProjectListList"}  # the catalogue pages by cursor (test_keyset.py)
+    for name, component in pages.items():
         for link in ("next", "previous"):
             example = component["properties"][link]["example"]
-            assert example.startswith("https://mltop.example/api/") and "?page=" in example, example
+            if name in cursors and link == "previous":
+                assert example is None
+                continue
+            move = "?cursor=" if name in cursors else "?page="
+            assert example.startswith("https://mltop.example/api/") and move in example, example
     for path, _method, operation in operations(schema):
         ok = operation["responses"].get("200", {})
         for example in ok.get("content", {}).get("application/json", {}).get("examples", {}).values():
             if "next" in example["value"]:
-                assert example["value"]["next"] == f"https://mltop.example{path}?page=4", path
+                assert example["value"]["next"] in (
+                    f"https://mltop.example{path}?page=4",
+                    f"https://mltop.example{path}?cursor={EXAMPLE_CURSOR}",
+                ), path
+
+
+def test_the_catalogue_takes_a_cursor_not_a_page(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/projects/"]["get"]["parameters"]}
+    assert "page" not in parameters and parameters["cursor"]["schema"] == {"type": "string"}
+    listed = schema["components"]["schemas"]["PaginatedProjectListList"]["properties"]
+    assert set(listed) == {"next", "previous", "results"}
