@@ -15,6 +15,8 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, PeriodicTask
 
+from mltop.queues import queue_names
+
 from .conftest import test_database_url, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -37,7 +39,7 @@ def recorded(task: PeriodicTask) -> bool:
 
 def test_beat_killed_and_restarted_twice_sends_each_run_once(redis_server, processes):
     env = processes.env(database_url=test_database_url(), redis_url=redis_server.url)
-    queue = processes.queue
+    queue = queue_names(processes.queue)["refresh"]  # where beat sends stats.refresh_all
     runs = []
     for restart in range(3):
         # Two runs per beat: celery's beat saves at its first send anyway; the second tells.

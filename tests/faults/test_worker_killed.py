@@ -15,6 +15,7 @@ import time
 import pytest
 from django.db.models import Count
 
+from mltop.queues import queue_names
 from projects.models import Project
 from stats.models import StatsSample
 from tests.stats.test_worker import serve_seed_projects
@@ -67,7 +68,7 @@ def test_a_killed_pool_process_gives_its_batch_back_and_the_worker_completes_it_
     assert "WorkerLostError" in worker.output or "SIGKILL" in worker.output
     assert fake_github.count(path=f"/repos/{first}") == 2  # fetched before the kill and again after
     assert wait_for(lambda: not redis_server.client().hlen("unacked"), timeout=10)  # acknowledged
-    assert redis_server.queued(processes.queue) == []
+    assert all(redis_server.queued(queue) == [] for queue in queue_names(processes.queue).values())
     assert_refreshed_once(tracked, fake_github)
 
 
@@ -97,5 +98,5 @@ def test_a_killed_worker_s_batch_is_redelivered_to_the_next_worker_and_completed
     assert wait_for(lambda: github_samples_count() == tracked, timeout=60), "the batch was not redelivered"
     assert fake_github.count(path=f"/repos/{first}") == 2
     assert wait_for(lambda: not redis_server.client().hlen("unacked"), timeout=10)
-    assert redis_server.queued(processes.queue) == []
+    assert all(redis_server.queued(queue) == [] for queue in queue_names(processes.queue).values())
     assert_refreshed_once(tracked, fake_github)
