@@ -156,7 +156,7 @@ def paths_for(facts: dict, projects: int) -> list[str]:
     pages += ["/feed/", "/methodology/", f"/rankings/compare/?a={facts['snapshot']}&b={facts['current_snapshot']}"]
     pages += [f"/projects/{slug}/" for slug in slugs] + [f"/badge/{slug}.svg" for slug in slugs[:5]]
     api = ["/api/rankings/current/", "/api/rankings/", f"/api/rankings/{facts['snapshot']}/", "/api/authors/"]
-    api += ["/api/projects/?ordering=-stars", "/api/projects/?ordering=-growth_30d&page=2"]
+    api += ["/api/projects/?ordering=-stars", "/api/projects/?ordering=-growth_30d"]
     api += [f"/api/projects/{slug}/" for slug in slugs[:10]]
     api += [f"/api/projects/{slug}/stats/?interval=week" for slug in slugs[:10]]
     return pages + api
