@@ -334,7 +334,15 @@ def measure(env: dict, workers: int, wrk: str, paths: dict, options, lua: Path, 
     results = {}
 
     def run(server, url, duration, *, repeat=True):
-        return load(wrk, server.base + url, duration=duration, connections=options.connections, lua=lua, repeat=repeat)
+        return load(
+            wrk,
+            server.base + url,
+            duration=duration,
+            connections=options.connections,
+            lua=lua,
+            workers=options.workers,
+            repeat=repeat,
+        )
 
     for label, path in paths.items():
         # Miss first, on a server whose cache keeps nothing: it also tells whether the URL
@@ -399,13 +407,25 @@ def compare_sizes(envs: dict, paths: dict, labels: list, options, wrk: str, lua:
     try:
         for size, env in envs.items():
             servers[size] = Server({**env, "DJANGO_SETTINGS_MODULE": NOCACHE_SETTINGS}, options.workers)
-            load(wrk, servers[size].base + CEILING, duration=1, connections=options.connections, lua=lua)
+            load(
+                wrk,
+                servers[size].base + CEILING,
+                duration=1,
+                connections=options.connections,
+                lua=lua,
+                workers=options.workers,
+            )
         for _ in range(rounds):
             for label in labels:
                 for size, server in servers.items():
                     progress(f"size {size}: {paths[size][label]}")
                     ceiling = load(
-                        wrk, server.base + CEILING, duration=options.duration, connections=options.connections, lua=lua
+                        wrk,
+                        server.base + CEILING,
+                        duration=options.duration,
+                        connections=options.connections,
+                        lua=lua,
+                        workers=options.workers,
                     )
                     result = load(
                         wrk,
@@ -413,6 +433,7 @@ def compare_sizes(envs: dict, paths: dict, labels: list, options, wrk: str, lua:
                         duration=options.duration,
                         connections=options.connections,
                         lua=lua,
+                        workers=options.workers,
                     )
                     runs.setdefault((label, size), []).append((result, ceiling))
     finally:
