@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,8 @@ def ensure_world(url: str, args) -> dict:
         [sys.executable, str(ROOT / "bench" / "_webdata.py"), "--database-url", url]
         + ["--projects", str(args.projects), "--days", str(args.days), "--snapshots", str(args.snapshots)],
         cwd=ROOT,
+        # The builder needs a secret key to start Django; it signs nothing.
+        env={"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), **os.environ},
         stdout=subprocess.PIPE,
         text=True,
         check=True,
@@ -84,7 +87,7 @@ def main() -> None:
     ensure_world(url, args)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mltop.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-used-anywhere-else-0123456789")
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("DJANGO_CACHE_DIR", tempfile.mkdtemp(prefix="mltop-bench-cache-"))
     import django
 

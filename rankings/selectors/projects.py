@@ -39,6 +39,8 @@ def sparkline_samples(project_ids: list[int]) -> dict[int, list[tuple[dt.date, i
         StatsSample.objects.filter(project_id__in=project_ids)
         .annotate(nth=Window(RowNumber(), partition_by=[F("project_id")], order_by=F("captured_on").desc()))
         .filter(nth__lte=SPARKLINE_SAMPLES)
+        # Not the model's default ordering (by project name): that joined every project in the catalogue.
+        .order_by()
         .values_list("project_id", "captured_on", "stars")
     )
     series: dict[int, list[tuple[dt.date, int]]] = {pk: [] for pk in project_ids}
